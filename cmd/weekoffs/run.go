@@ -1,0 +1,126 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/weekoffs/weekoffs/config"
+	"github.com/weekoffs/weekoffs/models"
+)
+
+const usage = `usage: weekoffs <command> [flags]
+
+commands:
+  serve        run the HTTP server (migrates first unless --migrate=false)
+  dev          create the local database, migrate, seed demo users once, and serve
+  migrate      apply pending database migrations
+  createuser   create a user (--email, --name, --role, --password or a line on stdin)
+  seed         create demo users fast (--users N --password P)
+
+Settings come from the environment; see README.md.`
+
+// env carries what a command reads and writes, so tests can drive run.
+type env struct {
+	getenv func(string) string
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+}
+
+// run is the whole program: it parses the command, loads the configuration
+// and runs the command until ctx is cancelled.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprintln(stdout, usage)
+		return nil
+	}
+	e := env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
+	commands := map[string]func(context.Context, env, []string) error{
+		"serve":      serveCommand,
+		"dev":        devCommand,
+		"migrate":    migrateCommand,
+		"createuser": createUserCommand,
+		"seed":       seedCommand,
+	}
+	cmd, ok := commands[args[0]]
+	if !ok {
+		return fmt.Errorf("unknown command %q\n\n%s", args[0], usage)
+	}
+	err := cmd(ctx, e, args[1:])
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	return err
+}
+
+// setup loads the configuration and builds the logger every command uses.
+func setup(e env) (config.Config, *slog.Logger, error) {
+	cfg, err := config.Load(e.getenv)
+	if err != nil {
+		return config.Config{}, nil, err
+	}
+	log := newLogger(cfg, e.stderr)
+	if cfg.DatabaseURLNote != "" {
+		log.Info(cfg.DatabaseURLNote)
+	}
+	if cfg.SecretKeyGenerated {
+		log.Warn("SECRET_KEY is not set: using the built-in development key; set SECRET_KEY outside development")
+	}
+	gin.SetMode(gin.ReleaseMode)
+	return cfg, log, nil
+}
+
+// newLogger writes JSON lines in production and readable text in development.
+func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(strings.ToUpper(cfg.LogLevel))) // validated by config.Load
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.Development() {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+// openStore opens the database, waits for it to answer, and migrates it.
+func openStore(ctx context.Context, cfg config.Config, log *slog.Logger, migrate bool) (*models.Store, error) {
+	store, err := models.Open(cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	if err := waitForDatabase(ctx, store, cfg, log); err != nil {
+		store.Close()
+		return nil, err
+	}
+	if migrate {
+		if err := store.Migrate(ctx); err != nil {
+			store.Close()
+			return nil, err
+		}
+	}
+	return store, nil
+}
+
+func migrateCommand(ctx context.Context, e env, args []string) error {
+	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, log, err := setup(e)
+	if err != nil {
+		return err
+	}
+	store, err := openStore(ctx, cfg, log, true)
+	if err != nil {
+		return err
+	}
+	store.Close()
+	return nil
+}

@@ -1,0 +1,77 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/weekoffs/weekoffs/config"
+	"github.com/weekoffs/weekoffs/models"
+	"github.com/weekoffs/weekoffs/web"
+)
+
+// shutdownGrace is how long requests in flight get to finish after SIGTERM.
+const shutdownGrace = 20 * time.Second
+
+func serveCommand(ctx context.Context, e env, args []string) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	migrate := fs.Bool("migrate", true, "apply pending migrations before serving")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, log, err := setup(e)
+	if err != nil {
+		return err
+	}
+	store, err := openStore(ctx, cfg, log, *migrate)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	return serve(ctx, cfg, store, log, e)
+}
+
+// serve runs the HTTP server until ctx is cancelled, then shuts down
+// gracefully: it stops accepting, lets requests in flight finish, and returns
+// so the caller closes the database last.
+func serve(ctx context.Context, cfg config.Config, store *models.Store, log *slog.Logger, e env) error {
+	srv := &http.Server{
+		Handler:           web.NewServer(cfg, store, log).Handler(),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      cfg.RequestTimeout + 5*time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	ln, err := net.Listen("tcp", cfg.ListenAddr)
+	if err != nil {
+		return fmt.Errorf("LISTEN_ADDR: %w", err)
+	}
+	log.Info("listening", "url", "http://"+ln.Addr().String(), "env", cfg.Env, "pool_max", cfg.PoolMax)
+	fmt.Fprintf(e.stdout, "weekoffs is serving at http://%s\n", ln.Addr())
+
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case err := <-served:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down", "grace", shutdownGrace)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}

@@ -1,0 +1,107 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/weekoffs/weekoffs/models"
+)
+
+func createUserCommand(ctx context.Context, e env, args []string) error {
+	fs := flag.NewFlagSet("createuser", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	email := fs.String("email", "", "the user's email (required)")
+	name := fs.String("name", "", "the user's full name (required)")
+	role := fs.String("role", "employee", "admin or employee")
+	password := fs.String("password", "", "the password; read from the first line of stdin when not given")
+	weekoffs := fs.String("weekoffs", "", "comma-separated week-off days, such as sat,sun")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *password == "" {
+		line, err := bufio.NewReader(e.stdin).ReadString('\n')
+		if err != nil && line == "" {
+			return errors.New("createuser: give --password or the password on stdin")
+		}
+		*password = strings.TrimRight(line, "\r\n")
+	}
+	in := models.UserInput{Email: email, FullName: name, Role: role, Password: password}
+	if *weekoffs != "" {
+		days := strings.Split(*weekoffs, ",")
+		in.Weekoffs = &days
+	}
+	cfg, log, err := setup(e)
+	if err != nil {
+		return err
+	}
+	store, err := openStore(ctx, cfg, log, false)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	u, err := store.CreateUser(ctx, in)
+	if fe, ok := errors.AsType[models.FieldErrors](err); ok {
+		return fmt.Errorf("createuser: %s", strings.TrimPrefix(fe.Error(), "invalid input: "))
+	}
+	if err != nil {
+		return fmt.Errorf("createuser: %w", err)
+	}
+	fmt.Fprintf(e.stdout, "created %s %s (id %d)\n", u.Role, u.Email, u.ID)
+	return nil
+}
+
+func seedCommand(ctx context.Context, e env, args []string) error {
+	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	users := fs.Int("users", 1000, "how many users to create: admin@example.com and user1… employees")
+	password := fs.String("password", "", "the password of every seeded user (required)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *password == "" {
+		return errors.New("seed: --password is required")
+	}
+	cfg, log, err := setup(e)
+	if err != nil {
+		return err
+	}
+	store, err := openStore(ctx, cfg, log, false)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	start := time.Now()
+	n, err := store.Seed(ctx, *users, *password, progressPrinter(e))
+	if errors.Is(err, models.ErrAlreadySeeded) {
+		fmt.Fprintln(e.stdout, "already seeded: added no users ("+models.SeedAdminEmail+" exists)")
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "seeded %d users in %s\n", n, time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// progressPrinter shows a progress line when stderr is a terminal, and nothing otherwise.
+func progressPrinter(e env) func(done, total int) {
+	f, ok := e.stderr.(*os.File)
+	if !ok {
+		return nil
+	}
+	if fi, err := f.Stat(); err != nil || fi.Mode()&os.ModeCharDevice == 0 {
+		return nil
+	}
+	return func(done, total int) {
+		fmt.Fprintf(f, "\rseeding %d/%d users (%d%%)", done, total, done*100/total)
+		if done == total {
+			fmt.Fprintln(f)
+		}
+	}
+}

@@ -1,0 +1,194 @@
+// Package config reads weekoffs' settings from the environment and validates
+// them once, at start, so that a bad setting stops the start with a message
+// naming the variable instead of failing later in a request.
+package config
+
+import (
+	"fmt"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Environment names accepted in APP_ENV.
+const (
+	EnvDevelopment = "development"
+	EnvProduction  = "production"
+)
+
+// MinSecretKeyLength is the shortest SECRET_KEY accepted outside development:
+// 32 bytes gives HS256 and the cookie keys their full strength.
+const MinSecretKeyLength = 32
+
+// DefaultDatabaseURL is the local development database used when DATABASE_URL is unset.
+const DefaultDatabaseURL = "postgres://postgres@127.0.0.1:5432/weekoffs?sslmode=disable"
+
+// devSecretKey signs development tokens only; Load refuses it outside development.
+const devSecretKey = "weekoffs-development-secret-key-do-not-use-in-production"
+
+// Config holds every setting of a weekoffs process.
+type Config struct {
+	Env string // APP_ENV: development or production
+
+	DatabaseURL string // DATABASE_URL, converted to a pgx URL
+	// DatabaseURLNote says how DATABASE_URL was converted, with the password
+	// masked; empty when it needed no conversion. The caller logs it once.
+	DatabaseURLNote string
+
+	SecretKey          string // SECRET_KEY
+	SecretKeyGenerated bool   // true when development fell back to the built-in key
+
+	ListenAddr          string        // LISTEN_ADDR
+	PoolMax             int32         // DB_POOL_MAX
+	QueryExecMode       string        // DB_QUERY_EXEC_MODE
+	ConnectTimeout      time.Duration // DB_CONNECT_TIMEOUT
+	AcquireTimeout      time.Duration // DB_ACQUIRE_TIMEOUT
+	DatabaseWait        time.Duration // DB_WAIT: how long start-up waits for the database
+	StatementTimeout    time.Duration // DB_STATEMENT_TIMEOUT; 0 leaves the server's default
+	PoolMonitorInterval time.Duration // POOL_MONITOR_INTERVAL
+	RequestTimeout      time.Duration // REQUEST_TIMEOUT
+	WeekoffsMax         int           // WEEKOFFS_MAX
+	TokenTTL            time.Duration // TOKEN_TTL
+	BcryptCost          int           // BCRYPT_COST
+	CookieSecure        bool          // COOKIE_SECURE
+	LogLevel            string        // LOG_LEVEL
+}
+
+// Development reports whether the process runs in development mode.
+func (c Config) Development() bool { return c.Env == EnvDevelopment }
+
+// QueryExecModes lists the accepted DB_QUERY_EXEC_MODE values, as pgx names them.
+var QueryExecModes = []string{"cache_statement", "cache_describe", "describe_exec", "exec", "simple_protocol"}
+
+// Load reads the configuration through getenv (os.Getenv in production, a map
+// in tests) and returns an error naming the first variable that is wrong.
+func Load(getenv func(string) string) (Config, error) {
+	r := reader{getenv: getenv}
+	c := Config{
+		Env:                 r.oneOf("APP_ENV", EnvProduction, []string{EnvDevelopment, EnvProduction}),
+		ListenAddr:          r.str("LISTEN_ADDR", "127.0.0.1:8080"),
+		PoolMax:             int32(r.intRange("DB_POOL_MAX", defaultPoolMax(), 1, 1000)),
+		QueryExecMode:       r.oneOf("DB_QUERY_EXEC_MODE", "cache_statement", QueryExecModes),
+		ConnectTimeout:      r.duration("DB_CONNECT_TIMEOUT", 5*time.Second, time.Millisecond),
+		AcquireTimeout:      r.duration("DB_ACQUIRE_TIMEOUT", 3*time.Second, time.Millisecond),
+		DatabaseWait:        r.duration("DB_WAIT", 30*time.Second, 0),
+		StatementTimeout:    r.duration("DB_STATEMENT_TIMEOUT", 0, 0),
+		PoolMonitorInterval: r.duration("POOL_MONITOR_INTERVAL", 5*time.Second, time.Millisecond),
+		RequestTimeout:      r.duration("REQUEST_TIMEOUT", 15*time.Second, time.Millisecond),
+		WeekoffsMax:         r.intRange("WEEKOFFS_MAX", 2, 0, 7),
+		TokenTTL:            r.duration("TOKEN_TTL", time.Hour, time.Second),
+		BcryptCost:          r.intRange("BCRYPT_COST", 12, 4, 31),
+		LogLevel:            r.oneOf("LOG_LEVEL", "info", []string{"debug", "info", "warn", "error"}),
+	}
+	c.CookieSecure = r.boolean("COOKIE_SECURE", !c.Development())
+	if r.err != nil {
+		return Config{}, r.err
+	}
+
+	rawURL := getenv("DATABASE_URL")
+	if rawURL == "" {
+		rawURL = DefaultDatabaseURL
+	}
+	dbURL, note, err := ConvertDatabaseURL(rawURL)
+	if err != nil {
+		return Config{}, fmt.Errorf("DATABASE_URL: %w", err)
+	}
+	c.DatabaseURL, c.DatabaseURLNote = dbURL, note
+
+	c.SecretKey = getenv("SECRET_KEY")
+	switch {
+	case c.SecretKey == "" && c.Development():
+		c.SecretKey, c.SecretKeyGenerated = devSecretKey, true
+	case c.SecretKey == "":
+		return Config{}, fmt.Errorf("SECRET_KEY: not set; it signs tokens and cookies and must be at least %d characters (generate one with: openssl rand -hex 32), or set APP_ENV=development for a local demo", MinSecretKeyLength)
+	case len(c.SecretKey) < MinSecretKeyLength && !c.Development():
+		return Config{}, fmt.Errorf("SECRET_KEY: too short (%d characters); use at least %d (generate one with: openssl rand -hex 32)", len(c.SecretKey), MinSecretKeyLength)
+	case c.SecretKey == devSecretKey && !c.Development():
+		return Config{}, fmt.Errorf("SECRET_KEY: the built-in development key cannot be used outside development")
+	}
+	return c, nil
+}
+
+// defaultPoolMax follows pgx's own default (4 per CPU, at least 4), doubled:
+// request handlers mostly wait on the network, not the CPU.
+func defaultPoolMax() int {
+	return max(8, 8*runtime.NumCPU())
+}
+
+// reader keeps the first error so Load reads as a list of settings.
+type reader struct {
+	getenv func(string) string
+	err    error
+}
+
+func (r *reader) fail(name, format string, args ...any) {
+	if r.err == nil {
+		r.err = fmt.Errorf("%s: %s", name, fmt.Sprintf(format, args...))
+	}
+}
+
+func (r *reader) str(name, def string) string {
+	if v := strings.TrimSpace(r.getenv(name)); v != "" {
+		return v
+	}
+	return def
+}
+
+func (r *reader) oneOf(name, def string, allowed []string) string {
+	v := strings.ToLower(r.str(name, def))
+	for _, a := range allowed {
+		if v == a {
+			return v
+		}
+	}
+	r.fail(name, "%q is not one of %s", v, strings.Join(allowed, ", "))
+	return def
+}
+
+func (r *reader) intRange(name string, def, lo, hi int) int {
+	s := r.str(name, "")
+	if s == "" {
+		return def
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		r.fail(name, "%q is not a whole number", s)
+		return def
+	}
+	if n < lo || n > hi {
+		r.fail(name, "%d is out of range (%d to %d)", n, lo, hi)
+		return def
+	}
+	return n
+}
+
+func (r *reader) duration(name string, def, least time.Duration) time.Duration {
+	s := r.str(name, "")
+	if s == "" {
+		return def
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		r.fail(name, "%q is not a duration such as 500ms, 5s or 1m", s)
+		return def
+	}
+	if d < least {
+		r.fail(name, "%s is too short (at least %s)", d, least)
+		return def
+	}
+	return d
+}
+
+func (r *reader) boolean(name string, def bool) bool {
+	s := r.str(name, "")
+	if s == "" {
+		return def
+	}
+	b, err := strconv.ParseBool(s)
+	if err != nil {
+		r.fail(name, "%q is not true or false", s)
+		return def
+	}
+	return b
+}

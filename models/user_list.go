@@ -1,0 +1,241 @@
+package models
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Bounds of the admin user list.
+const (
+	ListLimitDefault = 50
+	ListLimitMax     = 200
+	// exactCountCap is how many matching rows are counted exactly; above it
+	// the total is the planner's estimate, so a page never counts a million rows.
+	exactCountCap = 10000
+)
+
+// sortColumns maps the list's sort names to their columns; each has an index
+// on (column, id) for keyset paging.
+var sortColumns = map[string]string{"name": "full_name", "email": "email", "created": "created_at"}
+
+// UserFilter selects and orders a page of the admin user list.
+type UserFilter struct {
+	Limit   int
+	Query   string  // case-insensitive substring of email or name
+	Role    Role    // "" for any
+	Weekoff Weekday // "" for any
+	Sort    string  // name, email or created; "-" prefix for descending
+	Cursor  *Cursor // nil for the first page
+}
+
+// Cursor is a position in the list: the sort value and id of the row next to
+// it, and whether the page runs backwards from it.
+type Cursor struct {
+	Sort     string `json:"s"`
+	Value    string `json:"v"`
+	ID       int64  `json:"id"`
+	Backward bool   `json:"b,omitempty"`
+}
+
+// UserPage is one page of users with the cursors around it and the match count.
+type UserPage struct {
+	Items           []User
+	Next, Prev      string // opaque cursors; "" where there is no such page
+	Total           int64
+	TotalIsEstimate bool
+}
+
+// ParseUserFilter reads the list's query parameters, reporting every bad one.
+func ParseUserFilter(q url.Values) (UserFilter, error) {
+	f := UserFilter{Limit: ListLimitDefault, Sort: "name"}
+	var errs FieldErrors
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > ListLimitMax {
+			errs = append(errs, invalid("limit", fmt.Sprintf("Input should be a whole number from 1 to %d", ListLimitMax), "int_range")...)
+		}
+		f.Limit = n
+	}
+	f.Query = strings.TrimSpace(q.Get("q"))
+	if len(f.Query) > 200 {
+		errs = append(errs, invalid("q", "Search text should have at most 200 characters", "string_too_long")...)
+	}
+	if v := q.Get("role"); v != "" {
+		role, ok := ParseRole(v)
+		if !ok {
+			errs = append(errs, invalid("role", "Input should be 'admin' or 'employee'", "enum")...)
+		}
+		f.Role = role
+	}
+	if v := q.Get("weekoff"); v != "" {
+		day, ok := ParseWeekday(v)
+		if !ok {
+			errs = append(errs, invalid("weekoff", "Input should be a weekday such as 'monday' or 'mon'", "enum")...)
+		}
+		f.Weekoff = day
+	}
+	if v := q.Get("sort"); v != "" {
+		if _, ok := sortColumns[strings.TrimPrefix(v, "-")]; !ok {
+			errs = append(errs, invalid("sort", "Input should be one of name, email, created, optionally prefixed with '-'", "enum")...)
+		}
+		f.Sort = v
+	}
+	if v := q.Get("cursor"); v != "" {
+		c, err := decodeCursor(v)
+		if err != nil || c.Sort != f.Sort {
+			errs = append(errs, invalid("cursor", "Cursor is not valid for this list; start again from the first page", "value_error")...)
+		}
+		f.Cursor = c
+	}
+	if len(errs) > 0 {
+		return UserFilter{}, errs
+	}
+	return f, nil
+}
+
+// EncodeCursor makes the opaque text form of a cursor.
+func EncodeCursor(c Cursor) string {
+	b, _ := json.Marshal(c) // a struct of strings and numbers always marshals
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func decodeCursor(s string) (*Cursor, error) {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return nil, err
+	}
+	var c Cursor
+	if err := json.Unmarshal(b, &c); err != nil {
+		return nil, err
+	}
+	if _, ok := sortColumns[strings.TrimPrefix(c.Sort, "-")]; !ok || c.ID < 1 {
+		return nil, fmt.Errorf("cursor: bad sort or id")
+	}
+	if strings.TrimPrefix(c.Sort, "-") == "created" {
+		if _, err := time.Parse(time.RFC3339Nano, c.Value); err != nil {
+			return nil, err
+		}
+	}
+	return &c, nil
+}
+
+// ListUsers returns one page of users by keyset: the rows after (or before)
+// the cursor's position, never an OFFSET, so a deep page costs what the first does.
+func (s *Store) ListUsers(ctx context.Context, f UserFilter) (UserPage, error) {
+	db := s.db.WithContext(ctx)
+	name := strings.TrimPrefix(f.Sort, "-")
+	col := sortColumns[name]
+	desc := strings.HasPrefix(f.Sort, "-")
+	backward := f.Cursor != nil && f.Cursor.Backward
+	// Reading backwards flips the order; the page is reversed after the query.
+	asc := desc == backward
+
+	q := s.filtered(db, f)
+	if f.Cursor != nil {
+		op := map[bool]string{true: ">", false: "<"}[asc]
+		var value any = f.Cursor.Value
+		if name == "created" {
+			value, _ = time.Parse(time.RFC3339Nano, f.Cursor.Value) // checked by decodeCursor
+		}
+		q = q.Where(fmt.Sprintf("(%s, id) %s (?, ?)", col, op), value, f.Cursor.ID)
+	}
+	dir := map[bool]string{true: "ASC", false: "DESC"}[asc]
+	var users []User
+	if err := q.Order(col + " " + dir).Order("id " + dir).Limit(f.Limit + 1).Find(&users).Error; err != nil {
+		return UserPage{}, fmt.Errorf("list users: %w", err)
+	}
+	more := len(users) > f.Limit
+	if more {
+		users = users[:f.Limit]
+	}
+	if backward {
+		slices.Reverse(users)
+	}
+
+	page := UserPage{Items: users}
+	if len(users) > 0 {
+		first, last := users[0], users[len(users)-1]
+		if more || backward {
+			page.Next = EncodeCursor(cursorAt(f.Sort, &last, false))
+		}
+		if (backward && more) || (!backward && f.Cursor != nil) {
+			page.Prev = EncodeCursor(cursorAt(f.Sort, &first, true))
+		}
+	}
+	var err error
+	page.Total, page.TotalIsEstimate, err = s.countUsers(ctx, f)
+	return page, err
+}
+
+// filtered applies the filter's conditions (not its position or order).
+func (s *Store) filtered(db *gorm.DB, f UserFilter) *gorm.DB {
+	q := db.Model(&User{})
+	if f.Query != "" {
+		pattern := "%" + escapeLike(strings.ToLower(f.Query)) + "%"
+		// Emails are stored lowercased, so LIKE suffices there; both sides use
+		// pg_trgm indexes.
+		q = q.Where("(email LIKE ? OR full_name ILIKE ?)", pattern, pattern)
+	}
+	if f.Role != "" {
+		q = q.Where("role = ?", f.Role)
+	}
+	if f.Weekoff != "" {
+		q = q.Where("weekoffs @> ARRAY[?]::text[]", string(f.Weekoff))
+	}
+	return q
+}
+
+// countUsers counts the filter's matches exactly up to exactCountCap, and
+// above that returns the planner's estimate.
+func (s *Store) countUsers(ctx context.Context, f UserFilter) (int64, bool, error) {
+	db := s.db.WithContext(ctx)
+	var n int64
+	capped := s.filtered(db, f).Select("1").Limit(exactCountCap + 1)
+	if err := db.Table("(?) AS capped", capped).Count(&n).Error; err != nil {
+		return 0, false, fmt.Errorf("count users: %w", err)
+	}
+	if n <= exactCountCap {
+		return n, false, nil
+	}
+	var plan []struct {
+		Plan struct {
+			Rows float64 `json:"Plan Rows"`
+		} `json:"Plan"`
+	}
+	var raw string
+	if err := db.Raw("EXPLAIN (FORMAT JSON) ?", s.filtered(db, f).Select("1")).Row().Scan(&raw); err != nil {
+		return 0, false, fmt.Errorf("estimate users: %w", err)
+	}
+	if err := json.Unmarshal([]byte(raw), &plan); err != nil || len(plan) == 0 {
+		return 0, false, fmt.Errorf("estimate users: unexpected plan %w", err)
+	}
+	return max(int64(plan[0].Plan.Rows), exactCountCap+1), true, nil
+}
+
+// cursorAt is the position of u in the given sort order.
+func cursorAt(sort string, u *User, backward bool) Cursor {
+	c := Cursor{Sort: sort, ID: u.ID, Backward: backward}
+	switch strings.TrimPrefix(sort, "-") {
+	case "name":
+		c.Value = u.FullName
+	case "email":
+		c.Value = u.Email
+	case "created":
+		c.Value = u.CreatedAt.UTC().Format(time.RFC3339Nano)
+	}
+	return c
+}
+
+// escapeLike makes s match literally inside a LIKE pattern.
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}

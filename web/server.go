@@ -1,0 +1,57 @@
+// Package web is weekoffs' HTTP side: the JSON API and the HTML pages, side
+// by side on one Gin engine, over the models.Store they share.
+package web
+
+import (
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/weekoffs/weekoffs/config"
+	"github.com/weekoffs/weekoffs/models"
+)
+
+// Server answers weekoffs' HTTP requests.
+type Server struct {
+	cfg    config.Config
+	store  *models.Store
+	log    *slog.Logger
+	tokens tokens
+	engine *gin.Engine
+}
+
+// NewServer builds the server and its routes from its dependencies.
+func NewServer(cfg config.Config, store *models.Store, log *slog.Logger) *Server {
+	s := &Server{
+		cfg:    cfg,
+		store:  store,
+		log:    log,
+		tokens: tokens{key: []byte(cfg.SecretKey), ttl: cfg.TokenTTL},
+		engine: gin.New(),
+	}
+	s.engine.HandleMethodNotAllowed = true
+	// The contract accepts a trailing slash on every JSON route; Handler
+	// strips it, so Gin must not redirect instead.
+	s.engine.RedirectTrailingSlash = false
+	s.engine.RedirectFixedPath = false
+	s.engine.ContextWithFallback = true
+	s.routes()
+	return s
+}
+
+// Handler returns the server as an http.Handler. It accepts a trailing slash
+// on every path ("/admin/users/" is "/admin/users"), as the FastAPI service did.
+func (s *Server) Handler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if p := r.URL.Path; len(p) > 1 && strings.HasSuffix(p, "/") {
+			r.URL.Path = strings.TrimRight(p, "/")
+			if r.URL.Path == "" {
+				r.URL.Path = "/"
+			}
+			r.URL.RawPath = ""
+		}
+		s.engine.ServeHTTP(w, r)
+	})
+}

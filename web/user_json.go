@@ -1,0 +1,52 @@
+package web
+
+import (
+	"time"
+
+	"github.com/weekoffs/weekoffs/models"
+)
+
+// userJSON is the user object of the contract. It is built field by field
+// from models.User, so the password hash cannot reach a response by accident.
+type userJSON struct {
+	ID        int64     `json:"id"`
+	Email     string    `json:"email"`
+	FullName  string    `json:"full_name"`
+	Role      string    `json:"role"`
+	IsActive  bool      `json:"is_active"`
+	Weekoffs  []string  `json:"weekoffs"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+func toUserJSON(u *models.User) userJSON {
+	return userJSON{
+		ID:        u.ID,
+		Email:     u.Email,
+		FullName:  u.FullName,
+		Role:      string(u.Role),
+		IsActive:  u.IsActive,
+		Weekoffs:  u.Weekoffs.Strings(),
+		CreatedAt: u.CreatedAt.UTC(),
+		UpdatedAt: u.UpdatedAt.UTC(),
+	}
+}
+
+// userPageJSON is a page of the admin list.
+type userPageJSON struct {
+	Items           []userJSON `json:"items"`
+	NextCursor      *string    `json:"next_cursor"`
+	Total           int64      `json:"total"`
+	TotalIsEstimate bool       `json:"total_is_estimate"`
+}
+
+func toUserPageJSON(p models.UserPage) userPageJSON {
+	out := userPageJSON{Items: make([]userJSON, len(p.Items)), Total: p.Total, TotalIsEstimate: p.TotalIsEstimate}
+	for i := range p.Items {
+		out.Items[i] = toUserJSON(&p.Items[i])
+	}
+	if p.Next != "" {
+		out.NextCursor = &p.Next
+	}
+	return out
+}
