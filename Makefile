@@ -1,0 +1,34 @@
+# weekoffs — run `make help` for the targets.
+GO ?= go
+export APP_ENV ?= development
+
+.PHONY: help run test build generate check-generated lint bench fuzz migrate
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+run: ## start the app with demo data at http://127.0.0.1:8080 (creates and seeds a local database once)
+	$(GO) run ./cmd/weekoffs dev
+
+test: ## run every test against the local PostgreSQL, with the race detector
+	$(GO) test -race -count=1 ./...
+
+build: ## build the binary into bin/weekoffs
+	$(GO) build -o bin/weekoffs ./cmd/weekoffs
+
+generate: ## regenerate the templ components' Go code
+	$(GO) tool templ generate
+
+check-generated: ## fail if the generated templ code is out of date
+	$(GO) tool templ generate
+	git diff --exit-code -- '*_templ.go'
+
+lint: ## gofmt and go vet
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }
+	$(GO) vet ./...
+
+bench: ## run the benchmarks
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+migrate: ## apply pending migrations to DATABASE_URL
+	$(GO) run ./cmd/weekoffs migrate
