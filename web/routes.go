@@ -13,6 +13,7 @@ func (s *Server) routes() {
 	r.NoRoute(func(c *gin.Context) { s.detail(c, http.StatusNotFound, "Not Found") })
 	r.NoMethod(func(c *gin.Context) { s.detail(c, http.StatusMethodNotAllowed, "Method Not Allowed") })
 
+	r.GET("/static/*name", gin.WrapH(s.assets.Handler()))
 	r.GET("/health", s.health)
 	r.POST("/auth/token", s.issueToken)
 

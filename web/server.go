@@ -11,6 +11,7 @@ import (
 
 	"github.com/weekoffs/weekoffs/config"
 	"github.com/weekoffs/weekoffs/models"
+	"github.com/weekoffs/weekoffs/static"
 )
 
 // Server answers weekoffs' HTTP requests.
@@ -19,6 +20,7 @@ type Server struct {
 	store  *models.Store
 	log    *slog.Logger
 	tokens tokens
+	assets *static.Assets
 	engine *gin.Engine
 }
 
@@ -29,6 +31,7 @@ func NewServer(cfg config.Config, store *models.Store, log *slog.Logger) *Server
 		store:  store,
 		log:    log,
 		tokens: tokens{key: []byte(cfg.SecretKey), ttl: cfg.TokenTTL},
+		assets: static.New(),
 		engine: gin.New(),
 	}
 	s.engine.HandleMethodNotAllowed = true
