@@ -1,0 +1,51 @@
+package models_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/weekoffs/weekoffs/models"
+	"github.com/weekoffs/weekoffs/models/modelstest"
+)
+
+// benchUsers is how many users the lookup benchmarks seed, so the email
+// index is a realistic depth rather than a single page.
+const benchUsers = 10000
+
+// BenchmarkUserByEmail compares the per-request user lookup done the GORM way
+// (the baseline) with the hand-written pgx query the server runs
+// (Store.UserByEmail). Both go through the same pool to the same database.
+func BenchmarkUserByEmail(b *testing.B) {
+	s := modelstest.Store(b)
+	ctx := context.Background()
+	if _, err := s.Seed(ctx, benchUsers, "bench-password", nil); err != nil {
+		b.Fatalf("seed: %v", err)
+	}
+	emails := make([]string, 256)
+	for i := range emails {
+		emails[i] = models.SeedEmployeeEmail(1 + i*(benchUsers-2)/len(emails))
+	}
+
+	b.Run("gorm", func(b *testing.B) {
+		db := s.GormDB()
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			var u models.User
+			if err := db.WithContext(ctx).Where("email = ?", emails[i%len(emails)]).Take(&u).Error; err != nil {
+				b.Fatal(err)
+			}
+			i++
+		}
+	})
+	b.Run("pgx", func(b *testing.B) {
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			if _, err := s.UserByEmail(ctx, emails[i%len(emails)]); err != nil {
+				b.Fatal(err)
+			}
+			i++
+		}
+	})
+}
