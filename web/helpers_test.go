@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -165,3 +166,5 @@ func eventually(t testing.TB, within time.Duration, cond func() bool) bool {
 	}
 	return cond()
 }
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

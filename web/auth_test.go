@@ -1,0 +1,135 @@
+package web_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/weekoffs/weekoffs/models"
+)
+
+func TestIssueToken(t *testing.T) {
+	t.Parallel()
+	a := newApp(t, nil)
+	a.user("asha@example.com", models.RoleEmployee)
+
+	t.Run("OK", func(t *testing.T) {
+		res := a.do(http.MethodPost, "/auth/token", "", strings.NewReader("username=Asha@Example.com&password=password1"), "application/x-www-form-urlencoded")
+		wantStatus(t, res, http.StatusOK)
+		var out struct {
+			AccessToken string `json:"access_token"`
+			TokenType   string `json:"token_type"`
+			ExpiresIn   int    `json:"expires_in"`
+		}
+		decode(t, res, &out)
+		if out.AccessToken == "" || out.TokenType != "bearer" || out.ExpiresIn != 3600 {
+			t.Fatalf("got %+v", out)
+		}
+		me := a.json(http.MethodGet, "/me", out.AccessToken, nil)
+		wantStatus(t, me, http.StatusOK)
+	})
+	for name, body := range map[string]string{
+		"WrongPassword": "username=asha@example.com&password=password2",
+		"UnknownEmail":  "username=nobody@example.com&password=password1",
+	} {
+		t.Run(name, func(t *testing.T) {
+			res := a.do(http.MethodPost, "/auth/token", "", strings.NewReader(body), "application/x-www-form-urlencoded")
+			wantStatus(t, res, http.StatusUnauthorized)
+			if got := detailOf(t, res); got != "Incorrect email or password" {
+				t.Errorf("detail: got %v", got)
+			}
+		})
+	}
+	t.Run("MissingFields", func(t *testing.T) {
+		res := a.do(http.MethodPost, "/auth/token", "", strings.NewReader("username=asha@example.com"), "application/x-www-form-urlencoded")
+		wantStatus(t, res, http.StatusUnprocessableEntity)
+		if !strings.Contains(res.Body.String(), `"loc":["body","password"]`) {
+			t.Errorf("body %s does not locate the missing password", res.Body)
+		}
+	})
+}
+
+func TestBearerAuthentication(t *testing.T) {
+	t.Parallel()
+	a := newApp(t, nil)
+	a.user("asha@example.com", models.RoleEmployee)
+	inactive := a.user("gone@example.com", models.RoleEmployee)
+	goneToken := a.token("gone@example.com", "password1")
+	if _, err := a.store.UpdateUser(t.Context(), inactive.ID, models.UserInput{IsActive: new(false)}); err != nil {
+		t.Fatal(err)
+	}
+
+	sign := func(method jwt.SigningMethod, key any, claims jwt.MapClaims) string {
+		s, err := jwt.NewWithClaims(method, claims).SignedString(key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	secret := []byte(a.cfg.SecretKey)
+	exp := time.Now().Add(time.Hour).Unix()
+
+	t.Run("PythonServiceToken", func(t *testing.T) {
+		// python-jose and PyJWT mint exactly this: HS256, sub and a numeric exp.
+		tok := sign(jwt.SigningMethodHS256, secret, jwt.MapClaims{"sub": "asha@example.com", "exp": exp})
+		wantStatus(t, a.json(http.MethodGet, "/me", tok, nil), http.StatusOK)
+	})
+
+	bad := map[string]string{
+		"NoToken":        "",
+		"Garbage":        "not-a-jwt",
+		"WrongSignature": sign(jwt.SigningMethodHS256, []byte("another-secret-another-secret-1234"), jwt.MapClaims{"sub": "asha@example.com", "exp": exp}),
+		"Expired":        sign(jwt.SigningMethodHS256, secret, jwt.MapClaims{"sub": "asha@example.com", "exp": time.Now().Add(-time.Hour).Unix()}),
+		"NoExpiry":       sign(jwt.SigningMethodHS256, secret, jwt.MapClaims{"sub": "asha@example.com"}),
+		"NoSubject":      sign(jwt.SigningMethodHS256, secret, jwt.MapClaims{"exp": exp}),
+		"AlgNone":        sign(jwt.SigningMethodNone, jwt.UnsafeAllowNoneSignatureType, jwt.MapClaims{"sub": "asha@example.com", "exp": exp}),
+		"WrongAlgorithm": sign(jwt.SigningMethodHS512, secret, jwt.MapClaims{"sub": "asha@example.com", "exp": exp}),
+		"UnknownUser":    sign(jwt.SigningMethodHS256, secret, jwt.MapClaims{"sub": "nobody@example.com", "exp": exp}),
+		"InactiveUser":   goneToken,
+	}
+	for name, tok := range bad {
+		t.Run(name, func(t *testing.T) {
+			res := a.json(http.MethodGet, "/me", tok, nil)
+			wantStatus(t, res, http.StatusUnauthorized)
+			if got := detailOf(t, res); got != "Not authenticated" {
+				t.Errorf("detail: got %v", got)
+			}
+			if got := res.Header().Get("WWW-Authenticate"); got != "Bearer" {
+				t.Errorf("WWW-Authenticate: got %q, want Bearer", got)
+			}
+		})
+	}
+}
+
+func TestAdminOnly(t *testing.T) {
+	t.Parallel()
+	a := newApp(t, nil)
+	emp := a.user("emp@example.com", models.RoleEmployee)
+	tok := a.token("emp@example.com", "password1")
+	id := "/admin/users/" + itoa(emp.ID)
+	for _, r := range []struct{ method, path, body string }{
+		{http.MethodGet, "/admin/users/", ""},
+		{http.MethodPost, "/admin/users/", `{"email":"x@example.com","full_name":"X","role":"admin","password":"password1"}`},
+		{http.MethodGet, id, ""},
+		{http.MethodPatch, id, `{"role":"admin"}`},
+	} {
+		t.Run(r.method+" "+r.path, func(t *testing.T) {
+			var body any
+			if r.body != "" {
+				body = r.body
+			}
+			res := a.json(r.method, r.path, tok, body)
+			wantStatus(t, res, http.StatusForbidden)
+			if got := detailOf(t, res); got != "Admin privileges required" {
+				t.Errorf("detail: got %v", got)
+			}
+			wantStatus(t, a.json(r.method, r.path, "", body), http.StatusUnauthorized)
+		})
+	}
+	if u, _ := a.store.UserByID(t.Context(), emp.ID); u.Role != models.RoleEmployee {
+		t.Errorf("the employee promoted themselves: role %s", u.Role)
+	}
+}
