@@ -5,6 +5,7 @@ package config
 
 import (
 	"fmt"
+	"net/netip"
 	"runtime"
 	"strconv"
 	"strings"
@@ -53,6 +54,7 @@ type Config struct {
 	BcryptCost          int           // BCRYPT_COST
 	CookieSecure        bool          // COOKIE_SECURE
 	LogLevel            string        // LOG_LEVEL
+	TrustedProxies      []string      // TRUSTED_PROXIES: addresses or CIDRs whose X-Forwarded-For is believed
 }
 
 // Development reports whether the process runs in development mode.
@@ -82,6 +84,7 @@ func Load(getenv func(string) string) (Config, error) {
 		LogLevel:            r.oneOf("LOG_LEVEL", "info", []string{"debug", "info", "warn", "error"}),
 	}
 	c.CookieSecure = r.boolean("COOKIE_SECURE", !c.Development())
+	c.TrustedProxies = r.networks("TRUSTED_PROXIES")
 	if r.err != nil {
 		return Config{}, r.err
 	}
@@ -178,6 +181,24 @@ func (r *reader) duration(name string, def, least time.Duration) time.Duration {
 		return def
 	}
 	return d
+}
+
+// networks reads a comma-separated list of IP addresses and CIDR ranges.
+func (r *reader) networks(name string) []string {
+	var out []string
+	for _, s := range strings.Split(r.str(name, ""), ",") {
+		if s = strings.TrimSpace(s); s == "" {
+			continue
+		}
+		if _, err := netip.ParsePrefix(s); err != nil {
+			if _, err := netip.ParseAddr(s); err != nil {
+				r.fail(name, "%q is neither an IP address nor a CIDR range", s)
+				return nil
+			}
+		}
+		out = append(out, s)
+	}
+	return out
 }
 
 func (r *reader) boolean(name string, def bool) bool {

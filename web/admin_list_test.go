@@ -50,17 +50,19 @@ func TestListUsers(t *testing.T) {
 	}
 
 	filters := map[string]func(listedUser) bool{
-		"":               func(listedUser) bool { return true },
-		"q=RAO":          func(u listedUser) bool { return strings.Contains(strings.ToLower(u.FullName), "rao") },
-		"q=user1":        func(u listedUser) bool { return strings.Contains(u.Email, "user1") },
-		"role=admin":     func(u listedUser) bool { return u.Role == "admin" },
-		"weekoff=Fri":    func(u listedUser) bool { return slices.Contains(u.Weekoffs, "friday") },
+		"":            func(listedUser) bool { return true },
+		"q=RAO":       func(u listedUser) bool { return strings.Contains(strings.ToLower(u.FullName), "rao") },
+		"q=user1":     func(u listedUser) bool { return strings.Contains(u.Email, "user1") },
+		"role=admin":  func(u listedUser) bool { return u.Role == "admin" },
+		"weekoff=Fri": func(u listedUser) bool { return slices.Contains(u.Weekoffs, "friday") },
 		"weekoff=sunday&role=employee": func(u listedUser) bool {
 			return slices.Contains(u.Weekoffs, "sunday") && u.Role == "employee"
 		},
 	}
 	orders := map[string]func(x, y listedUser) int{
-		"name":    func(x, y listedUser) int { return cmp.Or(strings.Compare(x.FullName, y.FullName), cmp.Compare(x.ID, y.ID)) },
+		"name": func(x, y listedUser) int {
+			return cmp.Or(strings.Compare(x.FullName, y.FullName), cmp.Compare(x.ID, y.ID))
+		},
 		"email":   func(x, y listedUser) int { return strings.Compare(x.Email, y.Email) },
 		"created": func(x, y listedUser) int { return cmp.Or(x.CreatedAt.Compare(y.CreatedAt), cmp.Compare(x.ID, y.ID)) },
 	}

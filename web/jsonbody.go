@@ -88,4 +88,3 @@ func listField(name string, dst **[]string, required bool) field {
 func boolField(name string, dst **bool) field {
 	return field{name: name, dst: dst, kind: "boolean"}
 }
-

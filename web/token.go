@@ -35,8 +35,14 @@ func (s *Server) issueToken(c *gin.Context) {
 		s.unprocessable(c, "body", missing)
 		return
 	}
-	u, err := s.store.Authenticate(c.Request.Context(), c.Request.PostForm.Get("username"), c.Request.PostForm.Get("password"))
+	email := c.Request.PostForm.Get("username")
+	done, allowed := s.signInGate(c, email)
+	if !allowed {
+		return
+	}
+	u, err := s.store.Authenticate(c.Request.Context(), email, c.Request.PostForm.Get("password"))
 	if errors.Is(err, models.ErrPassword) {
+		done(false)
 		c.Header("WWW-Authenticate", "Bearer")
 		s.detail(c, http.StatusUnauthorized, "Incorrect email or password")
 		return
@@ -45,6 +51,7 @@ func (s *Server) issueToken(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	done(true)
 	token, err := s.tokens.issue(u.Email, time.Now())
 	if err != nil {
 		s.fail(c, err)

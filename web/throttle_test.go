@@ -1,0 +1,85 @@
+package web_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/weekoffs/weekoffs/config"
+	"github.com/weekoffs/weekoffs/models"
+)
+
+// signIn posts the token form from a client address.
+func (a *app) signIn(email, password, addr string) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(http.MethodPost, "/auth/token", strings.NewReader("username="+email+"&password="+password))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.RemoteAddr = addr + ":40000"
+	rec := httptest.NewRecorder()
+	a.server.Handler().ServeHTTP(rec, req)
+	return rec
+}
+
+func TestSignInThrottling(t *testing.T) {
+	t.Parallel()
+	a := newApp(t, nil)
+	a.user("asha@example.com", models.RoleEmployee)
+	a.user("ben@example.com", models.RoleEmployee)
+
+	t.Run("PerAccount", func(t *testing.T) {
+		for i := range 5 {
+			// Each from another address: the account's own count trips.
+			wantStatus(t, a.signIn("asha@example.com", "wrong-password", "198.51.100."+strconv.Itoa(i+1)), http.StatusUnauthorized)
+		}
+		res := a.signIn("asha@example.com", "password1", "198.51.100.99")
+		wantStatus(t, res, http.StatusTooManyRequests)
+		if s, err := strconv.Atoi(res.Header().Get("Retry-After")); err != nil || s < 1 || s > 60 {
+			t.Errorf("Retry-After: got %q, want seconds", res.Header().Get("Retry-After"))
+		}
+		// Other accounts are not locked out by it.
+		wantStatus(t, a.signIn("ben@example.com", "password1", "198.51.100.99"), http.StatusOK)
+	})
+	t.Run("PerAddress", func(t *testing.T) {
+		for i := range 5 {
+			wantStatus(t, a.signIn("nobody"+strconv.Itoa(i)+"@example.com", "guess", "203.0.113.7"), http.StatusUnauthorized)
+		}
+		wantStatus(t, a.signIn("ben@example.com", "password1", "203.0.113.7"), http.StatusTooManyRequests)
+		wantStatus(t, a.signIn("ben@example.com", "password1", "203.0.113.8"), http.StatusOK)
+	})
+	t.Run("ForwardedForIsNotTrustedByDefault", func(t *testing.T) {
+		for range 5 {
+			req := httptest.NewRequest(http.MethodPost, "/auth/token", strings.NewReader("username=x@example.com&password=nope"))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("X-Forwarded-For", "192.0.2."+strconv.Itoa(time.Now().Nanosecond()%250))
+			req.RemoteAddr = "198.18.0.1:1"
+			a.server.Handler().ServeHTTP(httptest.NewRecorder(), req)
+		}
+		wantStatus(t, a.signIn("ben@example.com", "password1", "198.18.0.1"), http.StatusTooManyRequests)
+	})
+}
+
+// TestSignInTimingHidesUnknownEmails compares the time a wrong password and an
+// unknown email take, at a real bcrypt cost: they must be alike, or timing
+// would tell an attacker which emails have accounts.
+func TestSignInTimingHidesUnknownEmails(t *testing.T) {
+	t.Parallel()
+	a := newApp(t, func(c *config.Config) { c.BcryptCost = 8 })
+	a.user("asha@example.com", models.RoleEmployee)
+	median := func(email string) time.Duration {
+		var d []time.Duration
+		for i := range 5 {
+			start := time.Now()
+			wantStatus(t, a.signIn(email, "wrong-password", "10.9.0."+strconv.Itoa(i)), http.StatusUnauthorized)
+			d = append(d, time.Since(start))
+		}
+		slices.Sort(d)
+		return d[2]
+	}
+	known, unknown := median("asha@example.com"), median("nobody@example.com")
+	if ratio := float64(unknown) / float64(known); ratio < 0.5 || ratio > 2 {
+		t.Errorf("unknown email took %s, wrong password %s: ratio %.2f, want close to 1", unknown, known, ratio)
+	}
+}
