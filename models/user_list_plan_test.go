@@ -1,0 +1,165 @@
+package models_test
+
+import (
+	"context"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+
+	"gorm.io/gorm"
+
+	"github.com/weekoffs/weekoffs/models"
+	"github.com/weekoffs/weekoffs/models/modelstest"
+)
+
+// planUsers is big enough that the planner prefers an index to reading the
+// whole table (on an empty or tiny table a sequential scan wins and proves
+// nothing), and small enough to seed in a second or two.
+const planUsers = 30000
+
+// TestListUsersPlans runs each kind of admin-list page against a seeded table
+// and asserts, with EXPLAIN of the very SQL that ListUsers sent, that the
+// page is read through its index rather than by scanning and sorting the table.
+func TestListUsersPlans(t *testing.T) {
+	t.Parallel()
+	s := modelstest.Store(t)
+	ctx := context.Background()
+	if _, err := s.Seed(ctx, planUsers, "plan-password", nil); err != nil {
+		t.Fatalf("seed: %v", err)
+	}
+	captured := captureQueries(t, s.GormDB())
+
+	// A cursor 90% of the way down the name order.
+	var deep struct {
+		FullName string
+		ID       int64
+	}
+	if err := s.GormDB().Raw("SELECT full_name, id FROM users ORDER BY full_name, id OFFSET ? LIMIT 1", planUsers*9/10).Scan(&deep).Error; err != nil {
+		t.Fatal(err)
+	}
+	deepCursor := models.EncodeCursor(models.Cursor{Sort: "name", Value: deep.FullName, ID: deep.ID})
+
+	cases := []struct {
+		name  string
+		query string
+		index []string // the plan must use one of these
+	}{
+		{"FirstPageByName", "", []string{"users_full_name_id_idx"}},
+		{"FirstPageByNameDesc", "sort=-name", []string{"users_full_name_id_idx"}},
+		{"FirstPageByEmail", "sort=email", []string{"users_email_key"}},
+		{"FirstPageByCreated", "sort=created", []string{"users_created_at_id_idx"}},
+		{"FirstPageByCreatedDesc", "sort=-created", []string{"users_created_at_id_idx"}},
+		{"SearchEmail", "q=user1234", []string{"users_email_trgm_idx"}},
+		{"SearchName", "q=okafor", []string{"users_full_name_trgm_idx", "users_full_name_id_idx"}},
+		// Every weekday is common in the seed (at least a tenth of the users),
+		// so walking the name index and filtering beats the GIN index there.
+		{"Weekoff", "weekoff=wednesday", []string{"users_weekoffs_idx", "users_full_name_id_idx"}},
+		{"WeekoffAndSearch", "weekoff=tuesday&q=user12", []string{"users_weekoffs_idx", "users_email_trgm_idx"}},
+		{"DeepCursor", "cursor=" + url.QueryEscape(deepCursor), []string{"users_full_name_id_idx"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			q, _ := url.ParseQuery(tc.query)
+			f, err := models.ParseUserFilter(q)
+			if err != nil {
+				t.Fatalf("ParseUserFilter(%q): %v", tc.query, err)
+			}
+			captured.reset()
+			page, err := s.ListUsers(ctx, f)
+			if err != nil {
+				t.Fatalf("ListUsers: %v", err)
+			}
+			if len(page.Items) == 0 {
+				t.Fatalf("ListUsers(%q) found nobody; the plan of an empty result proves little", tc.query)
+			}
+			sql, vars := captured.pageQuery(t)
+			plan := explain(t, s, sql, vars)
+			t.Logf("%s\n%s", sql, plan)
+			if strings.Contains(plan, "Seq Scan") {
+				t.Errorf("plan reads the whole table:\n%s\n%s", sql, plan)
+			}
+			if !usesAny(plan, tc.index) {
+				t.Errorf("plan uses none of %v:\n%s\n%s", tc.index, sql, plan)
+			}
+			if tc.name == "DeepCursor" && !strings.Contains(plan, "Index Cond: (ROW(full_name, id) >") {
+				t.Errorf("deep cursor does not seek in the index:\n%s", plan)
+			}
+		})
+	}
+}
+
+// queries records the SELECTs a GORM handle runs, with their bound values.
+type queries struct {
+	mu   sync.Mutex
+	seen []query
+}
+
+type query struct {
+	sql  string
+	vars []any
+}
+
+func captureQueries(t *testing.T, db *gorm.DB) *queries {
+	t.Helper()
+	q := &queries{}
+	err := db.Callback().Query().After("gorm:query").Register("plan_test:capture", func(tx *gorm.DB) {
+		q.mu.Lock()
+		defer q.mu.Unlock()
+		q.seen = append(q.seen, query{tx.Statement.SQL.String(), append([]any(nil), tx.Statement.Vars...)})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return q
+}
+
+func (q *queries) reset() {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.seen = nil
+}
+
+// pageQuery is the query that read the page's rows: the one with ORDER BY.
+func (q *queries) pageQuery(t *testing.T) (string, []any) {
+	t.Helper()
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for _, s := range q.seen {
+		if strings.Contains(s.sql, "ORDER BY") {
+			return s.sql, s.vars
+		}
+	}
+	t.Fatalf("no page query among %d captured", len(q.seen))
+	return "", nil
+}
+
+func explain(t *testing.T, s *models.Store, sql string, vars []any) string {
+	t.Helper()
+	rows, err := s.Pool().Query(context.Background(), "EXPLAIN "+sql, vars...)
+	if err != nil {
+		t.Fatalf("EXPLAIN %s: %v", sql, err)
+	}
+	defer rows.Close()
+	var lines []string
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			t.Fatal(err)
+		}
+		lines = append(lines, line)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return strings.Join(lines, "\n")
+}
+
+func usesAny(plan string, indexes []string) bool {
+	for _, idx := range indexes {
+		if strings.Contains(plan, " using "+idx+" ") || strings.Contains(plan, " on "+idx) {
+			return true
+		}
+	}
+	return false
+}
