@@ -55,7 +55,12 @@ type Config struct {
 	CookieSecure        bool          // COOKIE_SECURE
 	LogLevel            string        // LOG_LEVEL
 	TrustedProxies      []string      // TRUSTED_PROXIES: addresses or CIDRs whose X-Forwarded-For is believed
+	Metrics             bool          // METRICS: on serves GET /metrics
+	MetricsToken        string        // METRICS_TOKEN: if set, GET /metrics requires it as a bearer token
 }
+
+// MinMetricsTokenLength is the shortest METRICS_TOKEN accepted.
+const MinMetricsTokenLength = 16
 
 // Development reports whether the process runs in development mode.
 func (c Config) Development() bool { return c.Env == EnvDevelopment }
@@ -85,6 +90,14 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	c.CookieSecure = r.boolean("COOKIE_SECURE", !c.Development())
 	c.TrustedProxies = r.networks("TRUSTED_PROXIES")
+	c.Metrics = r.oneOf("METRICS", "off", []string{"off", "on"}) == "on"
+	c.MetricsToken = strings.TrimSpace(getenv("METRICS_TOKEN"))
+	switch {
+	case c.MetricsToken != "" && !c.Metrics:
+		r.fail("METRICS_TOKEN", "is set but METRICS is off; set METRICS=on to serve /metrics")
+	case c.MetricsToken != "" && len(c.MetricsToken) < MinMetricsTokenLength:
+		r.fail("METRICS_TOKEN", "too short (%d characters); use at least %d", len(c.MetricsToken), MinMetricsTokenLength)
+	}
 	if r.err != nil {
 		return Config{}, r.err
 	}

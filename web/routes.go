@@ -10,6 +10,10 @@ import (
 func (s *Server) routes() {
 	r := s.engine
 	r.Use(s.recoverPanics, s.logRequests, s.requestDeadline)
+	if s.metrics != nil { // METRICS=on
+		r.Use(s.metrics.observe)
+		r.GET("/metrics", s.metrics.serve)
+	}
 	r.NoRoute(func(c *gin.Context) { s.detail(c, http.StatusNotFound, "Not Found") })
 	r.NoMethod(func(c *gin.Context) { s.detail(c, http.StatusMethodNotAllowed, "Method Not Allowed") })
 

@@ -22,6 +22,8 @@ type Server struct {
 	tokens tokens
 	assets *static.Assets
 	engine *gin.Engine
+
+	metrics *metrics // GET /metrics; nil unless METRICS=on
 }
 
 // NewServer builds the server and its routes from its dependencies.
@@ -33,6 +35,9 @@ func NewServer(cfg config.Config, store *models.Store, log *slog.Logger) *Server
 		tokens: tokens{key: []byte(cfg.SecretKey), ttl: cfg.TokenTTL},
 		assets: static.New(),
 		engine: gin.New(),
+	}
+	if cfg.Metrics {
+		s.metrics = newMetrics(store, cfg.MetricsToken)
 	}
 	s.engine.HandleMethodNotAllowed = true
 	// The contract accepts a trailing slash on every JSON route; Handler
