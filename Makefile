@@ -2,7 +2,7 @@
 GO ?= go
 export APP_ENV ?= development
 
-.PHONY: help run test build generate check-generated lint bench fuzz migrate
+.PHONY: help run test build generate check-generated lint bench bench-go fuzz migrate
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -27,7 +27,11 @@ lint: ## gofmt and go vet
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }
 	$(GO) vet ./...
 
-bench: ## run the benchmarks
+bench: build ## load-test the built server on a fresh database of 100,000 users (BENCH_FLAGS="-users 1000000"); see docs/PERFORMANCE.md
+	$(GO) build -o bin/weekoffs-bench ./cmd/weekoffs-bench
+	bin/weekoffs-bench -bin bin/weekoffs $(BENCH_FLAGS)
+
+bench-go: ## run the Go micro-benchmarks (the user lookup: GORM against pgx)
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
 migrate: ## apply pending migrations to DATABASE_URL
