@@ -5,6 +5,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"strings"
 
@@ -17,6 +18,8 @@ var (
 	ErrConflict  = errors.New("conflict")
 	ErrLastAdmin = errors.New("cannot demote or deactivate the last active admin")
 	ErrPassword  = errors.New("incorrect password")
+	// ErrStale means the user changed since the version the caller read.
+	ErrStale = errors.New("changed by someone else")
 )
 
 // FieldError is one problem with one input field, in the shape of FastAPI's
@@ -78,7 +81,9 @@ func IsUnavailable(err error) bool {
 		}
 		return false
 	}
-	return pgconn.SafeToRetry(err) || pgconn.Timeout(err) || isNetError(err)
+	// A connection the server closed mid-query reads as a bare EOF.
+	lost := errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
+	return lost || pgconn.SafeToRetry(err) || pgconn.Timeout(err) || isNetError(err)
 }
 
 // isUniqueViolation reports a unique-constraint violation (23505).

@@ -59,4 +59,3 @@ func truncate72(pw string) []byte {
 	}
 	return b
 }
-

@@ -1,6 +1,10 @@
 package models
 
-import "time"
+import (
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
 
 // Role is what a user may do: admins manage everyone, employees themselves.
 type Role string
@@ -34,11 +38,25 @@ type User struct {
 	Weekoffs     Weekdays
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
+	// Version counts the row's changes; a write that names an older one is refused.
+	Version int `gorm:"default:1"`
 }
 
 // IsAdmin reports whether the user may manage others.
 func (u *User) IsAdmin() bool { return u.Role == RoleAdmin }
 
-// userColumns lists the columns read into a User, in the order the
-// hand-written pgx queries scan them.
-const userColumns = "id, email, full_name, role, is_active, password_hash, weekoffs, created_at, updated_at"
+// userColumns lists the columns read into a User, in the order of userScan.
+const userColumns = "id, email, full_name, role, is_active, password_hash, weekoffs, created_at, updated_at, version"
+
+// userScan reads a row of userColumns (and any extra columns after them)
+// from a hand-written pgx query into u.
+func userScan(row pgx.Row, u *User, extra ...any) error {
+	var days []string
+	dest := append([]any{&u.ID, &u.Email, &u.FullName, &u.Role, &u.IsActive, &u.PasswordHash, &days, &u.CreatedAt, &u.UpdatedAt, &u.Version}, extra...)
+	if err := row.Scan(dest...); err != nil {
+		return err
+	}
+	var err error
+	u.Weekoffs, err = weekdaysFrom(days)
+	return err
+}

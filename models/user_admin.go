@@ -2,7 +2,6 @@ package models
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/mail"
 	"strings"
@@ -128,10 +127,11 @@ func (s *Store) CreateUser(ctx context.Context, in UserInput) (*User, error) {
 	return &u, nil
 }
 
-// UpdateUser applies the given fields to a user. In one transaction it refuses
-// to demote or deactivate the last active admin, locking the admins' rows so
-// that two admins demoting each other at once cannot both succeed.
-func (s *Store) UpdateUser(ctx context.Context, id int64, in UserInput) (*User, error) {
+// UpdateUser applies the given fields to a user; ifVersion works as in
+// SetWeekoffs. It refuses to demote or deactivate the last active admin,
+// locking the admins' rows so that two admins demoting each other at once
+// cannot both succeed.
+func (s *Store) UpdateUser(ctx context.Context, id int64, in UserInput, ifVersion int) (*User, error) {
 	if in.Email != nil {
 		return nil, invalid("email", "Email cannot be changed", "extra_forbidden")
 	}
@@ -140,36 +140,25 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, in UserInput) (*User, 
 		return nil, err
 	}
 	if len(cols) == 0 {
-		return s.UserByID(ctx, id)
+		u, err := s.UserByID(ctx, id)
+		if err == nil && ifVersion != 0 && u.Version != ifVersion {
+			return nil, ErrStale
+		}
+		return u, err
 	}
-	var u User
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		demotes := (in.Role != nil && cols["role"] != RoleAdmin) || (in.IsActive != nil && !*in.IsActive)
-		if demotes {
-			var admins []int64
-			if err := tx.Model(&User{}).Clauses(clause.Locking{Strength: "UPDATE"}).
-				Where("role = ? AND is_active", RoleAdmin).Order("id").Pluck("id", &admins).Error; err != nil {
-				return err
-			}
-			if len(admins) == 1 && admins[0] == id {
-				return ErrLastAdmin
-			}
+	demotes := (in.Role != nil && cols["role"] != RoleAdmin) || (in.IsActive != nil && !*in.IsActive)
+	return s.update(ctx, id, ifVersion, cols, func(tx *gorm.DB, before *User) error {
+		if !demotes || !before.IsAdmin() || !before.IsActive {
+			return nil
 		}
-		cols["updated_at"] = gorm.Expr("now()")
-		res := tx.Model(&u).Clauses(clause.Returning{}).Where("id = ?", id).Updates(cols)
-		if res.Error != nil {
-			return res.Error
+		var admins []int64
+		if err := tx.Model(&User{}).Clauses(clause.Locking{Strength: "UPDATE"}).
+			Where("role = ? AND is_active", RoleAdmin).Order("id").Pluck("id", &admins).Error; err != nil {
+			return err
 		}
-		if res.RowsAffected == 0 {
-			return ErrNotFound
+		if len(admins) == 1 && admins[0] == id {
+			return ErrLastAdmin
 		}
 		return nil
 	})
-	if errors.Is(err, ErrLastAdmin) || errors.Is(err, ErrNotFound) {
-		return nil, err
-	}
-	if err != nil {
-		return nil, fmt.Errorf("update user: %w", err)
-	}
-	return &u, nil
 }

@@ -22,17 +22,12 @@ func (s *Store) UserByEmail(ctx context.Context, email string) (*User, error) {
 	}
 	defer conn.Release()
 	var u User
-	var days []string
-	err = conn.QueryRow(ctx, "SELECT "+userColumns+" FROM users WHERE email = $1", lowerTrim(email)).
-		Scan(&u.ID, &u.Email, &u.FullName, &u.Role, &u.IsActive, &u.PasswordHash, &days, &u.CreatedAt, &u.UpdatedAt)
+	err = userScan(conn.QueryRow(ctx, "SELECT "+userColumns+" FROM users WHERE email = $1", lowerTrim(email)), &u)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, ErrNotFound
 	}
 	if err != nil {
 		return nil, fmt.Errorf("user by email: %w", err)
-	}
-	if u.Weekoffs, err = weekdaysFrom(days); err != nil {
-		return nil, err
 	}
 	return &u, nil
 }
@@ -69,12 +64,14 @@ func (s *Store) Authenticate(ctx context.Context, email, password string) (*User
 }
 
 // SetWeekoffs replaces a user's week-offs after validating the day names.
-func (s *Store) SetWeekoffs(ctx context.Context, id int64, names []string) (*User, error) {
+// ifVersion, when not 0, is the version the caller read: if the user has
+// changed since, nothing is written and the error is ErrStale.
+func (s *Store) SetWeekoffs(ctx context.Context, id int64, names []string, ifVersion int) (*User, error) {
 	days, err := ParseWeekdays("weekoffs", names, s.weekoffsMax)
 	if err != nil {
 		return nil, err
 	}
-	return s.updateColumns(ctx, id, map[string]any{"weekoffs": days})
+	return s.update(ctx, id, ifVersion, map[string]any{"weekoffs": days}, nil)
 }
 
 // ChangePassword sets a new password after checking the current one.
@@ -96,22 +93,52 @@ func (s *Store) ChangePassword(ctx context.Context, id int64, current, next stri
 	if err != nil {
 		return err
 	}
-	_, err = s.updateColumns(ctx, id, map[string]any{"password_hash": hash})
+	_, err = s.update(ctx, id, 0, map[string]any{"password_hash": hash}, nil)
 	return err
 }
 
-// updateColumns writes columns of one user and returns the updated row.
-func (s *Store) updateColumns(ctx context.Context, id int64, cols map[string]any) (*User, error) {
-	var u User
-	cols["updated_at"] = gorm.Expr("now()")
-	res := s.db.WithContext(ctx).Model(&u).Clauses(clause.Returning{}).Where("id = ?", id).Updates(cols)
-	if res.Error != nil {
-		return nil, fmt.Errorf("update user: %w", res.Error)
+// update writes columns of one user in a transaction that locks the row,
+// checks ifVersion (0 skips the check) and guard (which may refuse the
+// change by returning an error), bumps the version, and records the changed
+// fields in the user's history. Any failure, the history's included, leaves
+// the user unchanged.
+func (s *Store) update(ctx context.Context, id int64, ifVersion int, cols map[string]any, guard func(tx *gorm.DB, before *User) error) (*User, error) {
+	var after User
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var before User
+		err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Take(&before, id).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if ifVersion != 0 && before.Version != ifVersion {
+			return ErrStale
+		}
+		if guard != nil {
+			if err := guard(tx, &before); err != nil {
+				return err
+			}
+		}
+		cols["updated_at"] = gorm.Expr("now()")
+		cols["version"] = gorm.Expr("version + 1")
+		if err := tx.Model(&after).Clauses(clause.Returning{}).Where("id = ?", id).Updates(cols).Error; err != nil {
+			return err
+		}
+		rows, err := historyRows(ctx, &before, &after)
+		if err != nil || len(rows) == 0 {
+			return err
+		}
+		return tx.Create(&rows).Error
+	})
+	if errors.Is(err, ErrNotFound) || errors.Is(err, ErrStale) || errors.Is(err, ErrLastAdmin) {
+		return nil, err
 	}
-	if res.RowsAffected == 0 {
-		return nil, ErrNotFound
+	if err != nil {
+		return nil, fmt.Errorf("update user: %w", err)
 	}
-	return &u, nil
+	return &after, nil
 }
 
 // weekdaysFrom converts names read from the database.
@@ -126,6 +153,5 @@ func weekdaysFrom(names []string) (Weekdays, error) {
 	}
 	return days, nil
 }
-
 
 func lowerTrim(s string) string { return strings.ToLower(strings.TrimSpace(s)) }

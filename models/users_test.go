@@ -75,7 +75,7 @@ func TestSetWeekoffs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := s.SetWeekoffs(ctx, u.ID, []string{"FRI", "mon"})
+	got, err := s.SetWeekoffs(ctx, u.ID, []string{"FRI", "mon"}, 0)
 	if err != nil {
 		t.Fatalf("SetWeekoffs: %v", err)
 	}
@@ -86,7 +86,7 @@ func TestSetWeekoffs(t *testing.T) {
 		t.Errorf("updated_at %v not after %v", got.UpdatedAt, u.UpdatedAt)
 	}
 
-	_, err = s.SetWeekoffs(ctx, u.ID, []string{"mon", "tue", "wed"})
+	_, err = s.SetWeekoffs(ctx, u.ID, []string{"mon", "tue", "wed"}, 0)
 	var fe models.FieldErrors
 	if !errors.As(err, &fe) {
 		t.Fatalf("three days: got %v, want FieldErrors", err)
@@ -95,7 +95,7 @@ func TestSetWeekoffs(t *testing.T) {
 	if !slices.Equal(again.Weekoffs, got.Weekoffs) {
 		t.Errorf("rejected update wrote %v", again.Weekoffs)
 	}
-	if _, err := s.SetWeekoffs(ctx, 424242, nil); !errors.Is(err, models.ErrNotFound) {
+	if _, err := s.SetWeekoffs(ctx, 424242, nil, 0); !errors.Is(err, models.ErrNotFound) {
 		t.Errorf("unknown id: got %v, want ErrNotFound", err)
 	}
 }

@@ -39,7 +39,7 @@ func TestListUsers(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, id := range []int64{5, 50, 150} {
-		if _, err := a.store.UpdateUser(t.Context(), id, models.UserInput{Role: new("admin")}); err != nil {
+		if _, err := a.store.UpdateUser(t.Context(), id, models.UserInput{Role: new("admin")}, 0); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -36,7 +36,7 @@ func (s *Server) getUser(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, toUserJSON(u))
+	writeUser(c, http.StatusOK, u)
 }
 
 // createUser creates a user.
@@ -51,7 +51,7 @@ func (s *Server) createUser(c *gin.Context) {
 		return
 	}
 	c.Header("Location", "/admin/users/"+strconv.FormatInt(u.ID, 10))
-	c.JSON(http.StatusCreated, toUserJSON(u))
+	writeUser(c, http.StatusCreated, u)
 }
 
 // patchUser changes any of a user's name, role, active flag, week-offs and password.
@@ -60,16 +60,20 @@ func (s *Server) patchUser(c *gin.Context) {
 	if !ok {
 		return
 	}
+	version, ok := s.ifMatch(c)
+	if !ok {
+		return
+	}
 	var in models.UserInput
 	if !s.decodeBody(c, append(userFields(&in), stringField("password", &in.Password, false))...) {
 		return
 	}
-	u, err := s.store.UpdateUser(c.Request.Context(), id, in)
+	u, err := s.store.UpdateUser(c.Request.Context(), id, in, version)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, toUserJSON(u))
+	writeUser(c, http.StatusOK, u)
 }
 
 // userFields are the members that both create and update take.

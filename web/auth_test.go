@@ -58,7 +58,7 @@ func TestBearerAuthentication(t *testing.T) {
 	a.user("asha@example.com", models.RoleEmployee)
 	inactive := a.user("gone@example.com", models.RoleEmployee)
 	goneToken := a.token("gone@example.com", "password1")
-	if _, err := a.store.UpdateUser(t.Context(), inactive.ID, models.UserInput{IsActive: new(false)}); err != nil {
+	if _, err := a.store.UpdateUser(t.Context(), inactive.ID, models.UserInput{IsActive: new(false)}, 0); err != nil {
 		t.Fatal(err)
 	}
 

@@ -20,10 +20,16 @@ var errorStatus = []struct {
 	{models.ErrConflict, http.StatusConflict, "A user with this email already exists"},
 	{models.ErrLastAdmin, http.StatusConflict, "Cannot demote or deactivate the last active admin"},
 	{models.ErrPassword, http.StatusBadRequest, "Incorrect password"},
+	{models.ErrStale, http.StatusPreconditionFailed, staleDetail},
 }
 
-// detail writes FastAPI's error shape.
+// detail writes FastAPI's error shape, or the error page when the request
+// is answered with HTML (see markPage).
 func (s *Server) detail(c *gin.Context, status int, msg string) {
+	if isPage(c) {
+		s.errorPage(c, status, msg)
+		return
+	}
 	c.AbortWithStatusJSON(status, gin.H{"detail": msg})
 }
 
@@ -61,6 +67,12 @@ func (s *Server) classify(c *gin.Context, err error) (int, string) {
 // unprocessable writes a 422 in FastAPI's validation shape, each location
 // prefixed with where the input came from ("body", "query").
 func (s *Server) unprocessable(c *gin.Context, where string, errs models.FieldErrors) {
+	if isPage(c) {
+		// Pages show field errors beside their fields; one that gets here
+		// is in the address (a malformed user number), which names nothing.
+		s.errorPage(c, http.StatusNotFound, "Not Found")
+		return
+	}
 	out := make(models.FieldErrors, len(errs))
 	for i, e := range errs {
 		e.Loc = append([]any{where}, e.Loc...)

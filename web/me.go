@@ -8,21 +8,25 @@ import (
 
 // getMe returns the signed-in user.
 func (s *Server) getMe(c *gin.Context) {
-	c.JSON(http.StatusOK, toUserJSON(currentUser(c)))
+	writeUser(c, http.StatusOK, currentUser(c))
 }
 
 // putMyWeekoffs replaces the signed-in user's week-offs.
 func (s *Server) putMyWeekoffs(c *gin.Context) {
+	version, ok := s.ifMatch(c)
+	if !ok {
+		return
+	}
 	var days *[]string
 	if !s.decodeBody(c, listField("weekoffs", &days, true)) {
 		return
 	}
-	u, err := s.store.SetWeekoffs(c.Request.Context(), currentUser(c).ID, *days)
+	u, err := s.store.SetWeekoffs(c.Request.Context(), currentUser(c).ID, *days, version)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, toUserJSON(u))
+	writeUser(c, http.StatusOK, u)
 }
 
 // putMyPassword changes the signed-in user's password.

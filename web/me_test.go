@@ -71,7 +71,7 @@ func TestPutMyWeekoffs(t *testing.T) {
 		if !strings.Contains(res.Body.String(), `"weekoffs":[]`) {
 			t.Errorf("got %s, want an empty list", res.Body)
 		}
-		if _, err := a.store.SetWeekoffs(t.Context(), u.ID, []string{"sat", "sun"}); err != nil {
+		if _, err := a.store.SetWeekoffs(t.Context(), u.ID, []string{"sat", "sun"}, 0); err != nil {
 			t.Fatal(err)
 		}
 	})
