@@ -23,18 +23,56 @@ func currentUser(c *gin.Context) *models.User {
 // counterpart of the Python service's get_current_user). A missing or bad
 // token, an unknown or an inactive user all get the same 401.
 func (s *Server) requireUser(c *gin.Context) {
+	if s.authenticate(c) {
+		c.Next()
+	}
+}
+
+// authenticate resolves the bearer token's user into the context, or
+// answers 401 (503 when the database is out of reach) and returns false.
+func (s *Server) authenticate(c *gin.Context) bool {
 	u, err := s.bearerUser(c)
 	if err != nil {
 		if models.IsUnavailable(err) {
 			s.fail(c, err)
-			return
+			return false
 		}
 		c.Header("WWW-Authenticate", "Bearer")
 		s.detail(c, http.StatusUnauthorized, "Not authenticated")
-		return
+		return false
 	}
+	setUser(c, u, models.ViaAPI)
+	return true
+}
+
+// setUser records the signed-in user for the handlers, and in the request's
+// context as the actor of whatever it changes (the user's history).
+func setUser(c *gin.Context, u *models.User, via models.Via) {
 	c.Set(userKey, u)
-	c.Next()
+	c.Request = c.Request.WithContext(models.WithActor(c.Request.Context(), models.Actor{UserID: u.ID, Via: via}))
+}
+
+// api wraps a JSON handler for API clients. They authenticate with a bearer
+// token only: a browser's session cookie never authenticates the JSON API,
+// so the API has no cross-site request forgery to defend against.
+func (s *Server) api(h gin.HandlerFunc) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if s.authenticate(c) {
+			h(c)
+		}
+	}
+}
+
+// adminAPI wraps a JSON handler for admins only.
+func (s *Server) adminAPI(h gin.HandlerFunc) gin.HandlerFunc {
+	return s.api(func(c *gin.Context) {
+		if !currentUser(c).IsAdmin() {
+			s.detail(c, http.StatusForbidden, "Admin privileges required")
+			return
+		}
+		setUser(c, currentUser(c), models.ViaAdmin)
+		h(c)
+	})
 }
 
 var errNoToken = errors.New("no bearer token")

@@ -23,7 +23,11 @@ type Server struct {
 	assets *static.Assets
 	engine *gin.Engine
 
-	metrics *metrics // GET /metrics; nil unless METRICS=on
+	sessions    *sessionStore
+	crossOrigin *http.CrossOriginProtection // refuses cross-origin form posts (docs/SECURITY.md)
+	chart       *chartCache                 // the week-off chart of the users page
+	throttle    *throttle                   // sign-in attempts per account and address
+	metrics     *metrics                    // GET /metrics; nil unless METRICS=on
 }
 
 // NewServer builds the server and its routes from its dependencies.
@@ -35,6 +39,16 @@ func NewServer(cfg config.Config, store *models.Store, log *slog.Logger) *Server
 		tokens: tokens{key: []byte(cfg.SecretKey), ttl: cfg.TokenTTL},
 		assets: static.New(),
 		engine: gin.New(),
+
+		sessions:    newSessionStore(cfg),
+		crossOrigin: http.NewCrossOriginProtection(),
+		chart:       newChartCache(chartTTL),
+		throttle:    newThrottle(),
+	}
+	// Client addresses (sign-in throttling, logs) come from the connection,
+	// or from X-Forwarded-For only when it was set by a proxy we trust.
+	if err := s.engine.SetTrustedProxies(cfg.TrustedProxies); err != nil {
+		panic(err) // config.Load validated every entry
 	}
 	if cfg.Metrics {
 		s.metrics = newMetrics(store, cfg.MetricsToken)
