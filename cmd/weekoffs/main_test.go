@@ -137,3 +137,23 @@ func (w *syncWriter) String() string {
 	defer w.mu.Unlock()
 	return w.buf.String()
 }
+
+func TestDatabaseUnreachableSaysWhatToDo(t *testing.T) {
+	t.Parallel()
+	env := map[string]string{
+		"APP_ENV":      "development",
+		"DATABASE_URL": "postgres://weekoffs:pw@127.0.0.1:1/weekoffs?sslmode=disable",
+		"DB_WAIT":      "300ms",
+	}
+	start := time.Now()
+	_, _, err := runCmd(t, env, "", "serve")
+	if err == nil || !strings.Contains(err.Error(), "database not reachable") || !strings.Contains(err.Error(), "Check DATABASE_URL") {
+		t.Fatalf("got %v, want a message saying what to check", err)
+	}
+	if strings.Contains(err.Error(), ":pw@") {
+		t.Errorf("the message shows the password: %v", err)
+	}
+	if time.Since(start) > 5*time.Second {
+		t.Errorf("gave up after %s, want about DB_WAIT", time.Since(start))
+	}
+}
