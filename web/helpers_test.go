@@ -78,9 +78,18 @@ func (a *app) token(email, password string) string {
 	return out.AccessToken
 }
 
-// do sends a request to the server's handler.
+// do sends a request to the server's handler and holds the exchange against
+// the OpenAPI document (conform, in openapi_conform_test.go).
 func (a *app) do(method, path, token string, body io.Reader, contentType string) *httptest.ResponseRecorder {
 	a.t.Helper()
+	var sent []byte
+	if body != nil {
+		var err error
+		if sent, err = io.ReadAll(body); err != nil {
+			a.t.Fatalf("read request body: %v", err)
+		}
+		body = bytes.NewReader(sent)
+	}
 	req := httptest.NewRequest(method, path, body)
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
@@ -90,6 +99,7 @@ func (a *app) do(method, path, token string, body io.Reader, contentType string)
 	}
 	rec := httptest.NewRecorder()
 	a.server.Handler().ServeHTTP(rec, req)
+	conform(a.t, method, path, req.Header, sent, rec)
 	return rec
 }
 

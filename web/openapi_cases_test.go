@@ -1,0 +1,180 @@
+package web_test
+
+import (
+	"fmt"
+	"net"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/weekoffs/weekoffs/config"
+	"github.com/weekoffs/weekoffs/models"
+)
+
+// TestOpenAPIResponses sends, through the harness, a request for every
+// response that docs/openapi.yaml lists, so that each documented status is
+// held against its schema and headers (conform checks every exchange) even
+// where no other test reaches it. It fails too when the document gains a
+// response that no case here produces.
+func TestOpenAPIResponses(t *testing.T) {
+	t.Parallel()
+	spec := mustOpenAPI(t)
+
+	up := newApp(t, nil)
+	admin := up.user("admin@example.com", models.RoleAdmin)
+	emp := up.user("asha@example.com", models.RoleEmployee, "sat", "sun")
+	up.user("pat@example.com", models.RoleEmployee)
+	adminTok := up.token("admin@example.com", "password1")
+	empTok := up.token("asha@example.com", "password1")
+	patTok := up.token("pat@example.com", "password1")
+
+	down := newApp(t, func(c *config.Config) { c.DatabaseURL = unreachableDatabase(t) })
+	downTok, err := down.server.MintToken("asha@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	const form, js = "application/x-www-form-urlencoded", "application/json"
+	tooLarge := `{"weekoffs":["` + strings.Repeat("x", 1<<20) + `"]}`
+	empPath, adminPath := "/admin/users/"+itoa(emp.ID), "/admin/users/"+itoa(admin.ID)
+	wrongPassword := openAPICase{up, "POST", "/auth/token", "", form, "username=asha@example.com&password=wrong-one", 401}
+	cases := []openAPICase{
+		{up, "GET", "/health", "", "", "", 200},
+		{down, "GET", "/health", "", "", "", 503},
+
+		{up, "POST", "/auth/token", "", form, "username=Asha@Example.com&password=password1&grant_type=password", 200},
+		wrongPassword,
+		{up, "POST", "/auth/token", "", form, "username=" + strings.Repeat("a", 1<<20), 413},
+		{up, "POST", "/auth/token", "", form, "username=asha@example.com", 422},
+		{down, "POST", "/auth/token", "", form, "username=asha@example.com&password=password1", 503},
+
+		{up, "GET", "/me", empTok, "", "", 200},
+		{up, "GET", "/me/", "not-a-token", "", "", 401},
+		{down, "GET", "/me", downTok, "", "", 503},
+
+		{up, "PUT", "/me/weekoffs", empTok, js, `{"weekoffs":["Fri","sunday"]}`, 200},
+		{up, "PUT", "/me/weekoffs", "", js, `{"weekoffs":[]}`, 401},
+		{up, "PUT", "/me/weekoffs", empTok, js, tooLarge, 413},
+		{up, "PUT", "/me/weekoffs", empTok, js, `{"weekoffs":["funday"],"extra":1}`, 422},
+		{down, "PUT", "/me/weekoffs", downTok, js, `{"weekoffs":[]}`, 503},
+
+		{up, "PUT", "/me/password", patTok, js, `{"current_password":"wrong-one","new_password":"new-password"}`, 400},
+		{up, "PUT", "/me/password", "", js, `{"current_password":"password1","new_password":"new-password"}`, 401},
+		{up, "PUT", "/me/password", patTok, js, tooLarge, 413},
+		{up, "PUT", "/me/password", patTok, js, `{"current_password":"password1","new_password":"short"}`, 422},
+		{down, "PUT", "/me/password", downTok, js, `{"current_password":"password1","new_password":"new-password"}`, 503},
+		{up, "PUT", "/me/password", patTok, js, `{"current_password":"password1","new_password":"new-password"}`, 204},
+
+		{up, "GET", "/admin/users?limit=1&sort=-created&role=employee&weekoff=SAT&q=asha", adminTok, "", "", 200},
+		{up, "GET", "/admin/users/", "", "", "", 401},
+		{up, "GET", "/admin/users", empTok, "", "", 403},
+		{up, "GET", "/admin/users?limit=0&sort=age", adminTok, "", "", 422},
+		{down, "GET", "/admin/users", downTok, "", "", 503},
+
+		{up, "POST", "/admin/users/", adminTok, js, `{"email":"New@Example.com","full_name":"New Person","role":"employee","password":"at-least-8-chars","weekoffs":["fri"]}`, 201},
+		{up, "POST", "/admin/users", "", js, `{}`, 401},
+		{up, "POST", "/admin/users", empTok, js, `{}`, 403},
+		{up, "POST", "/admin/users", adminTok, js, `{"email":"NEW@example.com","full_name":"Again","role":"employee","password":"password1"}`, 409},
+		{up, "POST", "/admin/users", adminTok, js, tooLarge, 413},
+		{up, "POST", "/admin/users", adminTok, js, `{"email":"x@example.com"}`, 422},
+		{down, "POST", "/admin/users", downTok, js, `{}`, 503},
+
+		{up, "GET", empPath, adminTok, "", "", 200},
+		{up, "GET", empPath, "", "", "", 401},
+		{up, "GET", empPath, empTok, "", "", 403},
+		{up, "GET", "/admin/users/999999", adminTok, "", "", 404},
+		{up, "GET", "/admin/users/abc", adminTok, "", "", 422},
+		{down, "GET", "/admin/users/1", downTok, "", "", 503},
+
+		{up, "PATCH", empPath, adminTok, js, `{"full_name":"Asha R.","weekoffs":["mon"],"is_active":true}`, 200},
+		{up, "PATCH", empPath, "", js, `{}`, 401},
+		{up, "PATCH", empPath, empTok, js, `{}`, 403},
+		{up, "PATCH", "/admin/users/999999", adminTok, js, `{"full_name":"Nobody"}`, 404},
+		{up, "PATCH", adminPath, adminTok, js, `{"role":"employee"}`, 409},
+		{up, "PATCH", empPath, adminTok, js, tooLarge, 413},
+		{up, "PATCH", empPath, adminTok, js, `{"email":"other@example.com"}`, 422},
+		{down, "PATCH", "/admin/users/1", downTok, js, `{}`, 503},
+
+		{up, "GET", empPath + "/history", adminTok, "", "", 200},
+		{up, "GET", empPath + "/history", "", "", "", 401},
+		{up, "GET", empPath + "/history", empTok, "", "", 403},
+		{up, "GET", "/admin/users/999999/history", adminTok, "", "", 404},
+		{up, "GET", "/admin/users/0/history", adminTok, "", "", 422},
+		{down, "GET", "/admin/users/1/history", downTok, "", "", 503},
+	}
+	// If-Match names a version the user has left behind, or is no strong tag.
+	stale := map[string]openAPICase{
+		`"1"`:    {up, "PUT", "/me/weekoffs", empTok, js, `{"weekoffs":["sat"]}`, 412},
+		`"2"`:    {up, "PATCH", empPath, adminTok, js, `{"full_name":"Late Edit"}`, 412},
+		`W/"99"`: {up, "PATCH", empPath, adminTok, js, `{"full_name":"Weak Tag"}`, 412},
+	}
+
+	// Last, as they lock the test client's address out of signing in:
+	// failures up to the throttle's burst, then one too many.
+	for range 4 {
+		cases = append(cases, wrongPassword)
+	}
+	cases = append(cases, openAPICase{up, "POST", "/auth/token", "", form, "username=asha@example.com&password=password1", 429})
+
+	covered := map[string]bool{}
+	check := func(c openAPICase, res *httptest.ResponseRecorder) {
+		t.Helper()
+		if res.Code != c.want {
+			t.Errorf("%s %s: got %d, want %d; body %s", c.method, c.path, res.Code, c.want, truncate(res.Body.String(), 300))
+		}
+		req := httptest.NewRequest(c.method, strings.TrimSuffix(strings.SplitN(c.path, "?", 2)[0], "/"), nil)
+		route, _, err := spec.router.FindRoute(req)
+		if err != nil {
+			t.Fatalf("%s %s is not in the document: %v", c.method, c.path, err)
+		}
+		covered[fmt.Sprintf("%s %s %d", route.Method, route.Path, c.want)] = true
+	}
+	for _, c := range cases {
+		check(c, c.a.do(c.method, c.path, c.token, strings.NewReader(c.in), c.ct))
+	}
+	for tag, c := range stale {
+		check(c, c.sendIfMatch(t, tag))
+	}
+	for path, item := range spec.doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			for status := range op.Responses.Map() {
+				if key := method + " " + path + " " + status; !covered[key] {
+					t.Errorf("no case produces the documented response %s", key)
+				}
+			}
+		}
+	}
+}
+
+// openAPICase is one exchange: a request to an app and the status it must get.
+type openAPICase struct {
+	a                           *app
+	method, path, token, ct, in string
+	want                        int
+}
+
+// sendIfMatch makes the request with an If-Match header, which the harness's
+// a.do cannot send, as a.do does: then conform checks it.
+func (c openAPICase) sendIfMatch(t *testing.T, tag string) *httptest.ResponseRecorder {
+	t.Helper()
+	req := httptest.NewRequest(c.method, c.path, strings.NewReader(c.in))
+	req.Header.Set("Content-Type", c.ct)
+	req.Header.Set("Authorization", "Bearer "+c.token)
+	req.Header.Set("If-Match", tag)
+	rec := httptest.NewRecorder()
+	c.a.server.Handler().ServeHTTP(rec, req)
+	conform(t, c.method, c.path, req.Header, []byte(c.in), rec)
+	return rec
+}
+
+// unreachableDatabase returns a database URL on a port where nothing listens.
+func unreachableDatabase(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	return fmt.Sprintf("postgres://weekoffs:secret@%s/weekoffs?sslmode=disable&connect_timeout=1", addr)
+}
