@@ -50,6 +50,7 @@ func (s *Server) createUser(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	s.chart.invalidate()
 	c.Header("Location", "/admin/users/"+strconv.FormatInt(u.ID, 10))
 	writeUser(c, http.StatusCreated, u)
 }
@@ -73,6 +74,7 @@ func (s *Server) patchUser(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	s.chart.invalidate()
 	writeUser(c, http.StatusOK, u)
 }
 

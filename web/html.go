@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"mime"
 	"net/http"
 	"strconv"
@@ -98,14 +99,19 @@ func (s *Server) newPage(c *gin.Context, title string) templates.Page {
 // only then writes it, so that a failing component becomes a clean error
 // page instead of half a page under status 200.
 func (s *Server) render(c *gin.Context, status int, page templ.Component) {
+	s.renderWith(c.Request.Context(), c, status, page)
+}
+
+// renderWith is render with a context of the caller's choosing.
+func (s *Server) renderWith(ctx context.Context, c *gin.Context, status int, page templ.Component) {
 	var buf bytes.Buffer
-	if err := page.Render(c.Request.Context(), &buf); err != nil {
+	if err := page.Render(ctx, &buf); err != nil {
 		s.log.Error("render page", "path", c.Request.URL.Path, "error", err)
 		buf.Reset()
 		status = http.StatusInternalServerError
 		view := errorViews[status]
 		p := templates.Page{Title: view.Heading, CSSURL: s.assets.URL("css/site.css")}
-		if err := templates.Error(p, view).Render(c.Request.Context(), &buf); err != nil {
+		if err := templates.Error(p, view).Render(context.WithoutCancel(ctx), &buf); err != nil {
 			buf.Reset()
 			buf.WriteString("Internal Server Error")
 		}
@@ -115,16 +121,11 @@ func (s *Server) render(c *gin.Context, status int, page templ.Component) {
 	c.Abort()
 }
 
-// pageHeaders are sent with every HTML page: pages are personal, so no
-// cache keeps them; the policy allows only this site's stylesheet, no
-// scripts, no framing, and forms that post back here.
+// pageHeaders are sent with every HTML page, beside the security headers
+// every response carries (securityHeaders): pages are personal, so no cache
+// may keep them, and the back button after signing out shows nothing.
 func pageHeaders(c *gin.Context) {
-	h := c.Writer.Header()
-	h.Set("Cache-Control", "no-store")
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("X-Frame-Options", "DENY")
-	h.Set("Referrer-Policy", "same-origin")
+	c.Header("Cache-Control", "no-store")
 }
 
 // errorViews are the words of the error pages; none of them comes from an error's text.
@@ -134,6 +135,7 @@ var errorViews = map[int]templates.ErrorView{
 	http.StatusNotFound:              {Status: 404, Heading: "Page not found", Message: "There is nothing at this address. It may have been moved, or the link may be wrong."},
 	http.StatusMethodNotAllowed:      {Status: 405, Heading: "Not allowed here", Message: "This address does not take that kind of request."},
 	http.StatusRequestEntityTooLarge: {Status: 413, Heading: "Too much data", Message: "The form sent more than this site accepts."},
+	http.StatusTooManyRequests:       {Status: 429, Heading: "Too many attempts", Message: "There were too many failed sign-in attempts. Wait a minute, then try again."},
 	http.StatusInternalServerError:   {Status: 500, Heading: "Something went wrong", Message: "Sorry, we could not finish that. It has been logged; please try again in a moment."},
 	http.StatusServiceUnavailable:    {Status: 503, Heading: "Temporarily unavailable", Message: "The service cannot reach its database just now. Please try again in a minute."},
 }
@@ -153,7 +155,10 @@ func (s *Server) errorPage(c *gin.Context, status int, msg string) {
 	if status == http.StatusNotFound && msg == "User not found" {
 		view.Message = "There is no user with this number."
 	}
-	s.render(c, status, templates.Error(s.newPage(c, view.Heading), view))
+	// An error page is drawn even when the request's context has ended (a
+	// timeout, a panic unwinding past the deadline middleware): it is the
+	// answer to that.
+	s.renderWith(context.WithoutCancel(c.Request.Context()), c, status, templates.Error(s.newPage(c, view.Heading), view))
 }
 
 // crossOriginPage says why a form posted from another site was refused.

@@ -26,6 +26,7 @@ func (s *Server) putMyWeekoffs(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	s.chart.invalidate()
 	writeUser(c, http.StatusOK, u)
 }
 

@@ -40,8 +40,13 @@ func (s *Server) login(c *gin.Context) {
 	}
 	form := c.Request.PostForm
 	email, next := strings.TrimSpace(form.Get("email")), safeNext(form.Get("next"))
+	done, allowed := s.signInGate(c, email)
+	if !allowed {
+		return
+	}
 	u, err := s.store.Authenticate(c.Request.Context(), email, form.Get("password"))
 	if errors.Is(err, models.ErrPassword) {
+		done(false)
 		s.log.Info("sign-in refused", "ip", c.ClientIP())
 		view := templates.LoginView{Email: email, Next: next, Error: msgBadLogin}
 		s.render(c, http.StatusUnauthorized, templates.Login(s.newPage(c, "Sign in"), view))
@@ -51,6 +56,7 @@ func (s *Server) login(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	done(true)
 	if err := s.startSession(c, u.ID); err != nil {
 		s.fail(c, err)
 		return

@@ -1,0 +1,287 @@
+package web_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/weekoffs/weekoffs/models"
+)
+
+func TestPagesWithoutSession(t *testing.T) {
+	t.Parallel()
+	a := newApp(t, nil)
+	v := a.visitor()
+	for path, want := range map[string]string{
+		"/":                           "/login",
+		"/me":                         "/login?next=%2Fme",
+		"/admin/users?q=a&role=admin": "/login?next=%2Fadmin%2Fusers%3Fq%3Da%26role%3Dadmin",
+		"/admin/users/7":              "/login?next=%2Fadmin%2Fusers%2F7",
+		"/admin/users/new":            "/login?next=%2Fadmin%2Fusers%2Fnew",
+	} {
+		wantRedirect(t, v.get(path), want)
+	}
+	// A form posted without a session goes to sign in and writes nothing.
+	wantRedirect(t, v.post("/me/weekoffs", url.Values{"weekoffs": {"monday"}}), "/login")
+}
+
+func TestContentNegotiation(t *testing.T) {
+	t.Parallel()
+	a := newApp(t, nil)
+	for _, tc := range []struct {
+		accept string
+		html   bool
+	}{
+		{browserAccept, true},
+		{"text/html", true},
+		{"application/json;q=0.5, text/html", true},
+		{"text/*", true},
+		{"application/json", false},
+		{"*/*", false},
+		{"", false},
+		{"text/html, application/json", false}, // a tie goes to JSON
+		{"text/html;q=0.5, application/json", false},
+		{"text/html;q=0.9, */*;q=1", false},
+		{"application/xml", false},
+	} {
+		req, _ := http.NewRequest(http.MethodGet, "/me", nil)
+		if tc.accept != "" {
+			req.Header.Set("Accept", tc.accept)
+		}
+		res := httptest.NewRecorder()
+		a.server.Handler().ServeHTTP(res, req)
+		if got := res.Header().Get("Vary"); !strings.Contains(got, "Accept") {
+			t.Errorf("Accept %q: Vary is %q, want Accept", tc.accept, got)
+		}
+		switch {
+		case tc.html && res.Code != http.StatusSeeOther:
+			t.Errorf("Accept %q: got %d, want the page's 303 to sign in", tc.accept, res.Code)
+		case !tc.html && (res.Code != http.StatusUnauthorized || res.Header().Get("Content-Type") != "application/json; charset=utf-8"):
+			t.Errorf("Accept %q: got %d %s, want the API's 401 JSON", tc.accept, res.Code, res.Header().Get("Content-Type"))
+		}
+	}
+}
+
+func TestMePage(t *testing.T) {
+	t.Parallel()
+	a := newApp(t, nil)
+	u := a.user("asha@example.com", models.RoleEmployee, "saturday", "sunday")
+	v := a.visitor()
+	v.signIn(u.Email, "password1")
+
+	t.Run("Show", func(t *testing.T) {
+		res := v.get("/me")
+		wantStatus(t, res, http.StatusOK)
+		if ct := res.Header().Get("Content-Type"); ct != "text/html; charset=utf-8" {
+			t.Errorf("Content-Type: got %q", ct)
+		}
+		if cc := res.Header().Get("Cache-Control"); cc != "no-store" {
+			t.Errorf("Cache-Control: got %q, want no-store", cc)
+		}
+		wantBody(t, res, `value="saturday" checked`, `value="sunday" checked`, `action="/logout"`, "Person asha")
+		if strings.Contains(res.Body.String(), `value="monday" checked`) {
+			t.Error("Monday is checked")
+		}
+	})
+	t.Run("Save", func(t *testing.T) {
+		wantRedirect(t, v.post("/me/weekoffs", url.Values{"weekoffs": {"fri", "Saturday"}}), "/me")
+		wantWeekoffs(t, a, u.ID, "friday", "saturday")
+		wantBody(t, v.get("/me"), "Week-offs saved: Friday, Saturday.")
+		if strings.Contains(v.get("/me").Body.String(), "Week-offs saved") {
+			t.Error("the flash shows twice")
+		}
+	})
+	t.Run("None", func(t *testing.T) {
+		wantRedirect(t, v.post("/me/weekoffs", url.Values{}), "/me")
+		wantWeekoffs(t, a, u.ID)
+	})
+	t.Run("TooManyDays", func(t *testing.T) {
+		wantRedirect(t, v.post("/me/weekoffs", url.Values{"weekoffs": {"sunday"}}), "/me")
+		res := v.post("/me/weekoffs", url.Values{"weekoffs": {"monday", "tuesday", "wednesday"}})
+		wantStatus(t, res, http.StatusUnprocessableEntity)
+		wantBody(t, res, `id="weekoffs-error"`, "Choose at most 2 week-off days, not 3", `value="tuesday" checked`)
+		wantWeekoffs(t, a, u.ID, "sunday")
+	})
+	t.Run("UnknownDay", func(t *testing.T) {
+		res := v.post("/me/weekoffs", url.Values{"weekoffs": {"funday"}})
+		wantStatus(t, res, http.StatusUnprocessableEntity)
+		wantWeekoffs(t, a, u.ID, "sunday")
+	})
+	t.Run("StaleForm", func(t *testing.T) {
+		res := v.post("/me/weekoffs", url.Values{"weekoffs": {"monday"}, "version": {"1"}})
+		wantStatus(t, res, http.StatusConflict)
+		wantWeekoffs(t, a, u.ID, "sunday")
+	})
+	t.Run("PasswordErrors", func(t *testing.T) {
+		res := v.post("/me/password", url.Values{"current_password": {"wrong-one"}, "new_password": {"whatever-9"}})
+		wantStatus(t, res, http.StatusBadRequest)
+		wantBody(t, res, `id="current_password-error"`, "Incorrect password")
+		res = v.post("/me/password", url.Values{"current_password": {"password1"}, "new_password": {"short"}})
+		wantStatus(t, res, http.StatusUnprocessableEntity)
+		wantBody(t, res, `id="new_password-error"`, "at least 8 characters")
+		if _, err := a.store.Authenticate(t.Context(), u.Email, "password1"); err != nil {
+			t.Errorf("the password changed: %v", err)
+		}
+	})
+}
+
+func TestAdminPages(t *testing.T) {
+	t.Parallel()
+	a := newApp(t, nil)
+	admin := a.user("admin@example.com", models.RoleAdmin)
+	emp := a.user("asha@example.com", models.RoleEmployee, "friday")
+	a.user("omar@example.com", models.RoleEmployee, "friday", "saturday")
+	v := a.visitor()
+	v.signIn(admin.Email, "password1")
+
+	t.Run("Forbidden", func(t *testing.T) {
+		e := a.visitor()
+		e.signIn(emp.Email, "password1")
+		for _, path := range []string{"/admin/users", "/admin/users/new", "/admin/users/" + strconv.FormatInt(emp.ID, 10)} {
+			res := e.get(path)
+			wantStatus(t, res, http.StatusForbidden)
+			wantBody(t, res, "Not allowed", "<!doctype html>")
+		}
+		res := e.post("/admin/users/"+strconv.FormatInt(emp.ID, 10), url.Values{"full_name": {"X"}, "role": {"admin"}, "is_active": {"true"}})
+		wantStatus(t, res, http.StatusForbidden)
+		if u, _ := a.store.UserByID(t.Context(), emp.ID); u.Role != models.RoleEmployee {
+			t.Error("an employee made themselves admin")
+		}
+	})
+	t.Run("List", func(t *testing.T) {
+		res := v.get("/admin/users?weekoff=fri&sort=-email")
+		wantStatus(t, res, http.StatusOK)
+		wantBody(t, res, "2 users match", "omar@example.com", "asha@example.com", `aria-sort="descending"`)
+		if strings.Index(res.Body.String(), "omar@") > strings.Index(res.Body.String(), "asha@") {
+			t.Error("not sorted by email, descending")
+		}
+		// The chart counts active employees: two off on Friday, one on Saturday.
+		counts := chartCounts(res.Body.String())
+		if counts["friday"] != "2" || counts["saturday"] != "1" || counts["monday"] != "0" || len(counts) != 7 {
+			t.Errorf("chart: got %v, want friday 2, saturday 1, the rest 0", counts)
+		}
+	})
+	t.Run("Empty", func(t *testing.T) {
+		res := v.get("/admin/users?q=nobody-at-all")
+		wantStatus(t, res, http.StatusOK)
+		wantBody(t, res, "0 users match", `id="empty-state"`)
+	})
+	t.Run("BadFilter", func(t *testing.T) {
+		res := v.get("/admin/users?weekoff=funday")
+		wantStatus(t, res, http.StatusUnprocessableEntity)
+		wantBody(t, res, `id="weekoff-error"`, "Input should be a weekday")
+	})
+	t.Run("NotFound", func(t *testing.T) {
+		for _, path := range []string{"/admin/users/999999", "/admin/users/abc", "/no/such/page"} {
+			res := v.get(path)
+			wantStatus(t, res, http.StatusNotFound)
+			wantBody(t, res, "<!doctype html>")
+		}
+		res := a.json(http.MethodGet, "/no/such/page", "", nil)
+		wantStatus(t, res, http.StatusNotFound)
+		if detailOf(t, res) != "Not Found" {
+			t.Errorf("JSON 404: got %s", res.Body)
+		}
+	})
+	t.Run("Create", func(t *testing.T) {
+		form := url.Values{"email": {"new@example.com"}, "full_name": {"New Person"}, "role": {"employee"},
+			"is_active": {"true"}, "weekoffs": {"monday"}, "password": {"long-enough-1"}}
+		res := v.post("/admin/users", form)
+		if res.Code != http.StatusSeeOther || !strings.HasPrefix(res.Header().Get("Location"), "/admin/users/") {
+			t.Fatalf("create: got %d to %q", res.Code, res.Header().Get("Location"))
+		}
+		wantBody(t, v.get(res.Header().Get("Location")), "Created New Person.")
+		res = v.post("/admin/users", form)
+		wantStatus(t, res, http.StatusConflict)
+		wantBody(t, res, `id="email-error"`, "already exists")
+		res = v.post("/admin/users", url.Values{"email": {"bad"}, "full_name": {""}, "role": {"employee"}})
+		wantStatus(t, res, http.StatusUnprocessableEntity)
+		wantBody(t, res, `id="email-error"`, `id="full_name-error"`, `id="password-error"`)
+	})
+	t.Run("Edit", func(t *testing.T) {
+		path := "/admin/users/" + strconv.FormatInt(emp.ID, 10)
+		res := v.get(path)
+		wantStatus(t, res, http.StatusOK)
+		wantBody(t, res, `value="Person asha"`, `value="friday" checked`)
+		res = v.post(path, url.Values{"full_name": {"Asha Rao"}, "role": {"employee"}, "is_active": {"true"}, "weekoffs": {"tue"}})
+		wantRedirect(t, res, path)
+		u, _ := a.store.UserByID(t.Context(), emp.ID)
+		if u.FullName != "Asha Rao" || u.Weekoffs.Strings()[0] != "tuesday" || !u.IsActive {
+			t.Errorf("stored: %+v", u)
+		}
+	})
+	t.Run("LastAdmin", func(t *testing.T) {
+		path := "/admin/users/" + strconv.FormatInt(admin.ID, 10)
+		res := v.post(path, url.Values{"full_name": {"Admin"}, "role": {"employee"}, "is_active": {"true"}})
+		wantStatus(t, res, http.StatusConflict)
+		wantBody(t, res, `id="form-error"`, "last active admin")
+		if u, _ := a.store.UserByID(t.Context(), admin.ID); u.Role != models.RoleAdmin || u.FullName == "Admin" {
+			t.Errorf("the last admin changed: %+v", u)
+		}
+	})
+}
+
+// chartCounts reads the numbers the chart writes beside its bars, by day.
+func chartCounts(body string) map[string]string {
+	out := map[string]string{}
+	for _, m := range chartNumber.FindAllStringSubmatch(body, -1) {
+		out[m[1]] = m[2]
+	}
+	return out
+}
+
+var chartNumber = regexp.MustCompile(`data-day="(\w+)".*?<text class="n"[^>]*>([\d,]+)</text>`)
+
+func TestEscaping(t *testing.T) {
+	t.Parallel()
+	a := newApp(t, nil)
+	const evil = `<script>alert(1)</script>`
+	admin := a.user("admin@example.com", models.RoleAdmin)
+	name, role, pw, email := evil, "employee", "password1", "evil@example.com"
+	u, err := a.store.CreateUser(t.Context(), models.UserInput{Email: &email, FullName: &name, Role: &role, Password: &pw})
+	if err != nil {
+		t.Fatal(err)
+	}
+	escaped := `&lt;script&gt;alert(1)&lt;/script&gt;`
+
+	v := a.visitor()
+	v.signIn(admin.Email, "password1")
+	e := a.visitor()
+	e.signIn(u.Email, "password1")
+	for _, res := range []struct {
+		name string
+		body string
+	}{
+		{"list", v.get("/admin/users").Body.String()},
+		{"search", v.get("/admin/users?q=" + url.QueryEscape(`"><script>alert(1)</script>`)).Body.String()},
+		{"edit", v.get("/admin/users/" + strconv.FormatInt(u.ID, 10)).Body.String()},
+		{"me", e.get("/me").Body.String()},
+	} {
+		if strings.Contains(res.body, "<script>") {
+			t.Errorf("%s page: holds a live <script>", res.name)
+		}
+		if !strings.Contains(res.body, escaped) {
+			t.Errorf("%s page: lacks the escaped name", res.name)
+		}
+	}
+}
+
+func TestFailurePage(t *testing.T) {
+	t.Parallel()
+	a := newApp(t, nil)
+	const secret = "postgres://weekoffs:hunter2@db.internal/weekoffs"
+	a.server.AddFailingPage("/boom", secret)
+	u := a.user("asha@example.com", models.RoleEmployee)
+	v := a.visitor()
+	v.signIn(u.Email, "password1")
+	res := v.get("/boom")
+	wantStatus(t, res, http.StatusInternalServerError)
+	wantBody(t, res, "Something went wrong", "<!doctype html>")
+	if strings.Contains(res.Body.String(), "hunter2") || strings.Contains(res.Body.String(), "postgres://") {
+		t.Error("the 500 page shows the error")
+	}
+}
