@@ -149,8 +149,16 @@ func (s *Store) ListUsers(ctx context.Context, f UserFilter) (UserPage, error) {
 		q = q.Where(fmt.Sprintf("(%s, id) %s (?, ?)", col, op), value, f.Cursor.ID)
 	}
 	dir := map[bool]string{true: "ASC", false: "DESC"}[asc]
+	ordered := func(q *gorm.DB) *gorm.DB { return q.Order(col + " " + dir).Order("id " + dir) }
+	rows := ordered(q).Limit(f.Limit + 1)
+	if f.Query != "" {
+		// A search tests many rows to find a page of matches. Finding the
+		// page's ids first lets that run on index entries alone (the name
+		// index carries the email), and reads only the page's rows.
+		rows = ordered(db.Model(&User{}).Where("id IN (?)", rows.Select("id")))
+	}
 	var users []User
-	if err := q.Order(col + " " + dir).Order("id " + dir).Limit(f.Limit + 1).Find(&users).Error; err != nil {
+	if err := rows.Find(&users).Error; err != nil {
 		return UserPage{}, fmt.Errorf("list users: %w", err)
 	}
 	more := len(users) > f.Limit
@@ -195,9 +203,19 @@ func (s *Store) filtered(db *gorm.DB, f UserFilter) *gorm.DB {
 }
 
 // countUsers counts the filter's matches exactly up to exactCountCap, and
-// above that returns the planner's estimate.
+// above that returns the planner's estimate. The estimate comes first: when
+// it is far above the cap, counting to the cap would only confirm it, and
+// for a broad filter on a million rows that walk costs more than the page
+// itself (about 100 ms for a name matching 3% of them).
 func (s *Store) countUsers(ctx context.Context, f UserFilter) (int64, bool, error) {
 	db := s.db.WithContext(ctx)
+	estimate, err := s.estimateUsers(db, f)
+	if err != nil {
+		return 0, false, err
+	}
+	if estimate > exactCountCap*estimateMargin {
+		return estimate, true, nil
+	}
 	var n int64
 	capped := s.filtered(db, f).Select("1").Limit(exactCountCap + 1)
 	if err := db.Table("(?) AS capped", capped).Count(&n).Error; err != nil {
@@ -206,6 +224,16 @@ func (s *Store) countUsers(ctx context.Context, f UserFilter) (int64, bool, erro
 	if n <= exactCountCap {
 		return n, false, nil
 	}
+	return max(estimate, exactCountCap+1), true, nil
+}
+
+// estimateMargin is how far above exactCountCap the planner's estimate must
+// be for the exact count to be skipped, so an estimate that is a little
+// high still gets counted.
+const estimateMargin = 2
+
+// estimateUsers is the planner's estimate of the filter's matches.
+func (s *Store) estimateUsers(db *gorm.DB, f UserFilter) (int64, error) {
 	var plan []struct {
 		Plan struct {
 			Rows float64 `json:"Plan Rows"`
@@ -213,12 +241,12 @@ func (s *Store) countUsers(ctx context.Context, f UserFilter) (int64, bool, erro
 	}
 	var raw string
 	if err := db.Raw("EXPLAIN (FORMAT JSON) ?", s.filtered(db, f).Select("1")).Row().Scan(&raw); err != nil {
-		return 0, false, fmt.Errorf("estimate users: %w", err)
+		return 0, fmt.Errorf("estimate users: %w", err)
 	}
 	if err := json.Unmarshal([]byte(raw), &plan); err != nil || len(plan) == 0 {
-		return 0, false, fmt.Errorf("estimate users: unexpected plan %w", err)
+		return 0, fmt.Errorf("estimate users: unexpected plan %w", err)
 	}
-	return max(int64(plan[0].Plan.Rows), exactCountCap+1), true, nil
+	return int64(plan[0].Plan.Rows), nil
 }
 
 // cursorAt is the position of u in the given sort order.
