@@ -13,11 +13,11 @@ import "github.com/weekoffs/weekoffs/models"
 
 // Geometry of the chart, in the SVG's own units: one row per weekday.
 const (
-	chartLabelWidth = 100
-	chartBarMax     = 300
-	chartRow        = 30
-	chartBar        = 20
-	chartWidth      = chartLabelWidth + chartBarMax + 90
+	chartLabelWidth = 88
+	chartBarMax     = 210
+	chartRow        = 26
+	chartBar        = 18
+	chartWidth      = chartLabelWidth + chartBarMax + 62
 )
 
 // WeekdayChart draws how many active employees are off on each weekday as

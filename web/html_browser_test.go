@@ -43,13 +43,6 @@ func TestBrowserAdminUsers(t *testing.T) {
 		t.Errorf("chart: got %d bars, want 7", len(chart))
 	}
 	b.screenshot("admin-users")
-	if out := os.Getenv("WEEKOFFS_README_SCREENSHOT"); out != "" {
-		png := run(b, chromedp.FullScreenshot(100))
-		if err := os.WriteFile(filepath.Clean(out), png, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("README screenshot: %s", out)
-	}
 
 	t.Run("Search", func(t *testing.T) {
 		b.submit(
@@ -268,4 +261,47 @@ func countOff(t *testing.T, a *app, day models.Weekday) int {
 		t.Fatal(err)
 	}
 	return int(page.Total)
+}
+
+// TestBrowserPhone: the pages fit a 375-pixel-wide phone: nothing is wider
+// than the screen but the table, which scrolls inside its own box.
+func TestBrowserPhone(t *testing.T) {
+	a := newApp(t, nil)
+	b := newBrowser(t, a)
+	if _, err := a.store.Seed(context.Background(), 30, "password1", nil); err != nil {
+		t.Fatal(err)
+	}
+	b.do(chromedp.EmulateViewport(375, 800))
+	b.signIn(models.SeedAdminEmail, "password1")
+	for _, path := range []string{"/admin/users", "/me", "/admin/users/new"} {
+		b.open(path)
+		if w := run(b, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > 375 {
+			t.Errorf("%s: the page is %d pixels wide on a 375-pixel screen", path, w)
+		}
+		b.screenshot("phone" + strings.ReplaceAll(path, "/", "-"))
+	}
+}
+
+// TestBrowserREADMEScreenshot takes docs/admin-users.png for the README, on
+// 1,000 demo users. It runs only when asked:
+//
+//	WEEKOFFS_README_SCREENSHOT=$PWD/docs/admin-users.png go test ./web -run TestBrowserREADMEScreenshot
+func TestBrowserREADMEScreenshot(t *testing.T) {
+	out := os.Getenv("WEEKOFFS_README_SCREENSHOT")
+	if out == "" {
+		t.Skip("set WEEKOFFS_README_SCREENSHOT to the PNG to write")
+	}
+	a := newApp(t, nil)
+	b := newBrowser(t, a)
+	if _, err := a.store.Seed(context.Background(), 1000, "password1", nil); err != nil {
+		t.Fatal(err)
+	}
+	b.signIn(models.SeedAdminEmail, "password1")
+	b.open("/admin/users?weekoff=friday&limit=8")
+	b.do(chromedp.EmulateViewport(1100, 900))
+	png := run(b, chromedp.FullScreenshot(100))
+	if err := os.WriteFile(filepath.Clean(out), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("README screenshot: %s", out)
 }
