@@ -1,0 +1,144 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// control is the bare handler's process: this binary, started again as
+// `weekoffs-bench control`, so that it runs apart from the load generator
+// just as the weekoffs server does.
+type control struct {
+	cmd  *exec.Cmd
+	base string
+}
+
+func startControl(ctx context.Context, dbURL string, poolMax int32, logf func(string, ...any)) (*control, error) {
+	addr, err := freeAddr()
+	if err != nil {
+		return nil, err
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	c := &control{base: "http://" + addr}
+	c.cmd = exec.Command(self, "control", "-addr", addr, "-database", dbURL, "-pool", strconv.Itoa(int(poolMax)))
+	c.cmd.Stdout, c.cmd.Stderr = os.Stderr, os.Stderr
+	logf("starting the control handler on %s (pool %d)", addr, poolMax)
+	if err := c.cmd.Start(); err != nil {
+		return nil, err
+	}
+	if err := waitHealthy(ctx, c.base, 10*time.Second); err != nil {
+		c.stop()
+		return nil, fmt.Errorf("control did not start: %w", err)
+	}
+	return c, nil
+}
+
+func (c *control) stop() {
+	if c.cmd.Process != nil {
+		_ = c.cmd.Process.Signal(syscall.SIGTERM)
+		_ = c.cmd.Wait()
+	}
+}
+
+// controlMain serves GET /me the minimal way: check the HS256 bearer token,
+// read the user by its sub with one pgx query, write the user as JSON. It is
+// what the Python service's replacement is measured against.
+func controlMain(args []string) error {
+	fs := flag.NewFlagSet("control", flag.ContinueOnError)
+	addr := fs.String("addr", "127.0.0.1:0", "listen address")
+	dbURL := fs.String("database", "", "PostgreSQL URL")
+	poolMax := fs.Int("pool", 16, "pool size")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	pc, err := pgxpool.ParseConfig(*dbURL)
+	if err != nil {
+		return err
+	}
+	pc.MaxConns = int32(*poolMax)
+	pool, err := pgxpool.NewWithConfig(context.Background(), pc)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	key := []byte(benchSecret)
+
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /health", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusOK) })
+	mux.HandleFunc("GET /me", func(w http.ResponseWriter, r *http.Request) {
+		raw, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !ok {
+			http.Error(w, `{"detail":"Not authenticated"}`, http.StatusUnauthorized)
+			return
+		}
+		var claims jwt.RegisteredClaims
+		_, err := jwt.ParseWithClaims(raw, &claims, func(*jwt.Token) (any, error) { return key, nil },
+			jwt.WithValidMethods([]string{"HS256"}), jwt.WithExpirationRequired())
+		if err != nil || claims.Subject == "" {
+			http.Error(w, `{"detail":"Not authenticated"}`, http.StatusUnauthorized)
+			return
+		}
+		var u controlUser
+		var hash string
+		err = pool.QueryRow(r.Context(),
+			"SELECT id, email, full_name, role, is_active, password_hash, weekoffs, created_at, updated_at FROM users WHERE email = $1",
+			strings.ToLower(claims.Subject)).
+			Scan(&u.ID, &u.Email, &u.FullName, &u.Role, &u.IsActive, &hash, &u.Weekoffs, &u.CreatedAt, &u.UpdatedAt)
+		if errors.Is(err, pgx.ErrNoRows) || (err == nil && !u.IsActive) {
+			http.Error(w, `{"detail":"Not authenticated"}`, http.StatusUnauthorized)
+			return
+		}
+		if err != nil {
+			http.Error(w, `{"detail":"Internal Server Error"}`, http.StatusInternalServerError)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		_ = json.NewEncoder(w).Encode(u)
+	})
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go func() {
+		sig := make(chan os.Signal, 1)
+		signal.Notify(sig, syscall.SIGTERM, os.Interrupt)
+		<-sig
+		_ = srv.Close()
+	}()
+	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// controlUser is the same user object weekoffs returns.
+type controlUser struct {
+	ID        int64     `json:"id"`
+	Email     string    `json:"email"`
+	FullName  string    `json:"full_name"`
+	Role      string    `json:"role"`
+	IsActive  bool      `json:"is_active"`
+	Weekoffs  []string  `json:"weekoffs"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}

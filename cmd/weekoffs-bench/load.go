@@ -1,0 +1,191 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	vegeta "github.com/tsenart/vegeta/v12/lib"
+)
+
+// endpoint is one load run: a name, who answers it, and the requests.
+type endpoint struct {
+	name    string
+	conns   int
+	pid     int // whose peak memory the row reports
+	targets vegeta.Targeter
+}
+
+// row is one line of the result table.
+type row struct {
+	name          string
+	conns         int
+	requests      uint64
+	rate          float64
+	p50, p95, p99 time.Duration
+	errors        uint64
+	firstError    string
+	peakRSS       float64 // MiB
+}
+
+// loadAll runs every endpoint in turn and returns the table's rows.
+func loadAll(ctx context.Context, o options, srv *server, ctl *control, fx *fixtures, logf func(string, ...any)) ([]row, error) {
+	pid := srv.cmd.Process.Pid
+	get := func(base, path string, header http.Header) vegeta.Targeter {
+		return vegeta.NewStaticTargeter(vegeta.Target{Method: http.MethodGet, URL: base + path, Header: header})
+	}
+	admin := bearer(fx.adminToken)
+	list := func(query string) vegeta.Targeter { return get(srv.base, "/admin/users/"+query, admin) }
+
+	var eps []endpoint
+	eps = append(eps, endpoint{"GET /health", o.connections, pid, get(srv.base, "/health", nil)})
+	for range o.rounds {
+		eps = append(eps,
+			endpoint{"control GET /me", o.connections, ctl.cmd.Process.Pid, rotating(http.MethodGet, ctl.base+"/me", fx.userTokens, nil)},
+			endpoint{"GET /me", o.connections, pid, rotating(http.MethodGet, srv.base+"/me", fx.userTokens, nil)})
+	}
+	eps = append(eps,
+		endpoint{"PUT /me/weekoffs (2000 users)", o.connections, pid, rotating(http.MethodPut, srv.base+"/me/weekoffs", fx.userTokens, weekoffBodies)},
+		endpoint{"PUT /me/weekoffs (one user)", o.connections, pid, rotating(http.MethodPut, srv.base+"/me/weekoffs", fx.userTokens[:1], weekoffBodies)},
+	)
+	lists := []struct{ name, query string }{
+		{"GET /admin/users/ first page", ""},
+		{"GET /admin/users/?sort=-created", "?sort=-created"},
+		{"GET /admin/users/?q=okafor (name)", "?q=okafor"},
+		{"GET /admin/users/?q=user4242 (email)", "?q=user4242"},
+		{"GET /admin/users/?weekoff=wednesday", "?weekoff=wednesday"},
+		{"GET /admin/users/?cursor=<90% deep>", "?cursor=" + url.QueryEscape(fx.deepCursor)},
+	}
+	html := http.Header{"Accept": {"text/html"}, "Cookie": {fx.session}}
+	// Throughput at full concurrency, then each request's own latency with
+	// few connections: at 64 connections on 2 cores the latency is mostly
+	// queueing (64 / throughput).
+	for _, c := range []int{o.connections, o.latencyConns} {
+		if c <= 0 {
+			continue
+		}
+		for _, l := range lists {
+			eps = append(eps, endpoint{l.name, c, pid, list(l.query)})
+		}
+		if fx.session != "" {
+			eps = append(eps, endpoint{"GET /admin/users (HTML)", c, pid, get(srv.base, "/admin/users", html)})
+		}
+	}
+	if o.stress > 0 {
+		eps = append(eps, endpoint{"GET /me", o.stress, pid, rotating(http.MethodGet, srv.base+"/me", fx.userTokens, nil)})
+	}
+
+	var rows []row
+	for _, ep := range eps {
+		if o.only != "" && !strings.Contains(ep.name, o.only) {
+			continue
+		}
+		logf("loading %s with %d connections for %s", ep.name, ep.conns, o.duration)
+		if o.warmup > 0 {
+			attack(ctx, ep, o.warmup)
+		}
+		r := attack(ctx, ep, o.duration)
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		logf("  %.0f req/s, p50 %s, p99 %s, %d errors %s", r.rate, r.p50, r.p99, r.errors, r.firstError)
+		rows = append(rows, r)
+	}
+	return rows, nil
+}
+
+// weekoffBodies alternate so that every PUT really changes the row.
+var weekoffBodies = [][]byte{[]byte(`{"weekoffs":["saturday","sunday"]}`), []byte(`{"weekoffs":["Fri"]}`)}
+
+func bearer(token string) http.Header {
+	return http.Header{"Authorization": {"Bearer " + token}, "Accept": {"application/json"}}
+}
+
+// rotating sends each request with the next token (and the next body, if any).
+func rotating(method, u string, tokens []string, bodies [][]byte) vegeta.Targeter {
+	headers := make([]http.Header, len(tokens))
+	for i, t := range tokens {
+		headers[i] = bearer(t)
+		if bodies != nil {
+			headers[i].Set("Content-Type", "application/json")
+		}
+	}
+	var n atomic.Uint64
+	return func(t *vegeta.Target) error {
+		i := n.Add(1)
+		t.Method, t.URL, t.Header, t.Body = method, u, headers[i%uint64(len(headers))], nil
+		if bodies != nil {
+			t.Body = bodies[(i/uint64(len(headers)))%uint64(len(bodies))]
+		}
+		return nil
+	}
+}
+
+// attack loads ep with a fixed number of connections, each sending its next
+// request as soon as the previous one is answered (as wrk does), for d.
+func attack(ctx context.Context, ep endpoint, d time.Duration) row {
+	c := uint64(ep.conns)
+	atk := vegeta.NewAttacker(vegeta.Workers(c), vegeta.MaxWorkers(c),
+		vegeta.Connections(ep.conns), vegeta.MaxConnections(ep.conns),
+		vegeta.KeepAlive(true), vegeta.Timeout(30*time.Second), vegeta.MaxBody(0))
+	stop := context.AfterFunc(ctx, func() { atk.Stop() })
+	defer stop()
+
+	r := row{name: ep.name, conns: ep.conns}
+	var m vegeta.Metrics
+	for res := range atk.Attack(ep.targets, vegeta.Rate{}, d, ep.name) {
+		m.Add(res)
+		if res.Error != "" {
+			r.errors++
+			if r.firstError == "" {
+				r.firstError = res.Error
+			}
+		}
+	}
+	m.Close()
+	r.requests, r.rate = m.Requests, m.Rate
+	r.p50, r.p95, r.p99 = m.Latencies.P50, m.Latencies.P95, m.Latencies.P99
+	r.peakRSS = peakRSS(ep.pid)
+	return r
+}
+
+func printTable(w io.Writer, o options, rows []row) {
+	fmt.Fprintf(w, "\n%d users, %s per endpoint after a %s warm-up, closed loop (each connection waits for its answer)\n\n", o.users, o.duration, o.warmup)
+	fmt.Fprintln(w, "| endpoint | conns | req/s | p50 | p95 | p99 | errors | peak RSS |")
+	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|---:|")
+	for _, r := range rows {
+		errs := fmt.Sprint(r.errors)
+		if r.errors > 0 {
+			errs += " (" + r.firstError + ")"
+		}
+		fmt.Fprintf(w, "| %s | %d | %.0f | %s | %s | %s | %s | %.1f MiB |\n",
+			r.name, r.conns, r.rate, ms(r.p50), ms(r.p95), ms(r.p99), errs, r.peakRSS)
+	}
+	fmt.Fprintln(w)
+}
+
+// printRatio compares GET /me with the control at the same connections.
+func printRatio(w io.Writer, o options, rows []row) {
+	var me, ctl float64
+	var nMe, nCtl int
+	for _, r := range rows {
+		switch {
+		case r.name == "GET /me" && r.conns == o.connections:
+			me, nMe = me+r.rate, nMe+1
+		case r.name == "control GET /me":
+			ctl, nCtl = ctl+r.rate, nCtl+1
+		}
+	}
+	if nMe == 0 || nCtl == 0 {
+		return
+	}
+	me, ctl = me/float64(nMe), ctl/float64(nCtl)
+	fmt.Fprintf(w, "GET /me: weekoffs %.0f req/s, control %.0f req/s: ratio %.2f (target ≥ 0.90)\n", me, ctl, me/ctl)
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000) }

@@ -1,0 +1,134 @@
+// Command weekoffs-bench is `make bench`: it creates a fresh database, seeds
+// it, starts the built weekoffs binary against it, loads each endpoint at a
+// fixed concurrency for a fixed time with vegeta, and prints a table of
+// throughput, latency, errors and the server's peak memory. It also loads a
+// control, a bare net/http + pgxpool handler doing the same work as GET /me,
+// and prints weekoffs' GET /me throughput as a ratio of it.
+//
+// All traffic goes to 127.0.0.1; every load run is bounded in time.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+)
+
+// options are the benchmark's flags.
+type options struct {
+	bin          string
+	serverURL    string
+	database     string
+	users        int
+	fresh        bool
+	duration     time.Duration
+	warmup       time.Duration
+	connections  int
+	stress       int
+	latencyConns int
+	rounds       int
+	logLevel     string
+	only         string
+}
+
+func main() {
+	if len(os.Args) > 1 && os.Args[1] == "control" {
+		if err := controlMain(os.Args[2:]); err != nil {
+			fmt.Fprintln(os.Stderr, "weekoffs-bench control:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdout)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "weekoffs-bench:", err)
+		os.Exit(1)
+	}
+}
+
+func parseFlags(args []string, stderr io.Writer) (options, error) {
+	var o options
+	fs := flag.NewFlagSet("weekoffs-bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&o.bin, "bin", filepath.Join("bin", "weekoffs"), "the weekoffs binary to benchmark")
+	fs.StringVar(&o.serverURL, "server", envOr("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"),
+		"a PostgreSQL URL whose user may create databases")
+	fs.StringVar(&o.database, "database", "weekoffs_bench", "the database to (re)create and seed")
+	fs.IntVar(&o.users, "users", 100000, "how many users to seed")
+	fs.BoolVar(&o.fresh, "fresh", true, "drop and recreate the database first; false reuses a seeded one")
+	fs.DurationVar(&o.duration, "duration", 10*time.Second, "how long each endpoint is loaded")
+	fs.DurationVar(&o.warmup, "warmup", time.Second, "unmeasured load before each measured run")
+	fs.IntVar(&o.connections, "c", 64, "concurrent connections for each run")
+	fs.IntVar(&o.stress, "stress", 256, "connections for the GET /me error run (0 skips it)")
+	fs.IntVar(&o.latencyConns, "latency-c", 2, "connections for the admin list's latency runs (0 skips them)")
+	fs.IntVar(&o.rounds, "rounds", 2, "how many GET /me and control pairs to run for the ratio")
+	fs.StringVar(&o.logLevel, "log-level", "warn", "the server's LOG_LEVEL (info logs a line per request)")
+	fs.StringVar(&o.only, "only", "", "run only the endpoints whose name contains this text")
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	if o.users < 2 {
+		return o, fmt.Errorf("-users must be at least 2")
+	}
+	return o, nil
+}
+
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+// run is the whole benchmark: database, server, control, load, table.
+func run(ctx context.Context, args []string, stdout io.Writer) error {
+	o, err := parseFlags(args, os.Stderr)
+	if err != nil {
+		return err
+	}
+	logf := func(format string, a ...any) {
+		fmt.Fprintf(os.Stderr, "%s  "+format+"\n", append([]any{time.Now().Format("15:04:05")}, a...)...)
+	}
+	printMachine(stdout, o)
+
+	dbURL, err := prepareDatabase(ctx, o, logf)
+	if err != nil {
+		return err
+	}
+	srv, err := startServer(ctx, o, dbURL, logf)
+	if err != nil {
+		return err
+	}
+	defer srv.stop()
+	fmt.Fprintf(stdout, "server ready (GET /health 200) %s after start, against a migrated database\n", srv.ready.Round(time.Millisecond))
+
+	ctl, err := startControl(ctx, dbURL, srv.cfg.PoolMax, logf)
+	if err != nil {
+		return err
+	}
+	defer ctl.stop()
+
+	fx, err := newFixtures(ctx, o, srv, dbURL, logf)
+	if err != nil {
+		return err
+	}
+	rows, err := loadAll(ctx, o, srv, ctl, fx, logf)
+	if err != nil {
+		return err
+	}
+	printTable(stdout, o, rows)
+	printRatio(stdout, o, rows)
+	printLoad(stdout)
+	for _, n := range fx.notes {
+		fmt.Fprintln(stdout, "note:", n)
+	}
+	return nil
+}
