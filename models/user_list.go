@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"gorm.io/gorm"
 )
@@ -68,6 +69,8 @@ func ParseUserFilter(q url.Values) (UserFilter, error) {
 	f.Query = strings.TrimSpace(q.Get("q"))
 	if len(f.Query) > 200 {
 		errs = append(errs, invalid("q", "Search text should have at most 200 characters", "string_too_long")...)
+	} else if !isText(f.Query) {
+		errs = append(errs, invalid("q", "Search text should be UTF-8 text without NUL characters", "string_type")...)
 	}
 	if v := q.Get("role"); v != "" {
 		role, ok := ParseRole(v)
@@ -119,6 +122,9 @@ func decodeCursor(s string) (*Cursor, error) {
 	}
 	if _, ok := sortColumns[strings.TrimPrefix(c.Sort, "-")]; !ok || c.ID < 1 {
 		return nil, fmt.Errorf("cursor: bad sort or id")
+	}
+	if !isText(c.Value) {
+		return nil, fmt.Errorf("cursor: value is not text")
 	}
 	if strings.TrimPrefix(c.Sort, "-") == "created" {
 		if _, err := time.Parse(time.RFC3339Nano, c.Value); err != nil {
@@ -178,6 +184,11 @@ func (s *Store) ListUsers(ctx context.Context, f UserFilter) (UserPage, error) {
 		if (backward && more) || (!backward && f.Cursor != nil) {
 			page.Prev = EncodeCursor(cursorAt(f.Sort, &first, true))
 		}
+	}
+	if f.Cursor == nil && !more {
+		// The first page holds every match: that is the exact count.
+		page.Total = int64(len(users))
+		return page, nil
 	}
 	var err error
 	page.Total, page.TotalIsEstimate, err = s.countUsers(ctx, f)
@@ -261,6 +272,12 @@ func cursorAt(sort string, u *User, backward bool) Cursor {
 		c.Value = u.CreatedAt.UTC().Format(time.RFC3339Nano)
 	}
 	return c
+}
+
+// isText reports whether PostgreSQL accepts s as text: valid UTF-8 with no
+// NUL, which it refuses (22021) and which would otherwise be a 500.
+func isText(s string) bool {
+	return utf8.ValidString(s) && !strings.ContainsRune(s, 0)
 }
 
 // escapeLike makes s match literally inside a LIKE pattern.
