@@ -8,6 +8,8 @@ import (
 
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+
+	"github.com/weekoffs/weekoffs/models"
 )
 
 // recordCSPViolations runs in every document before the page's own scripts
@@ -19,10 +21,13 @@ document.addEventListener("securitypolicyviolation", e =>
 
 // TestBrowserDocs opens /docs in headless Chromium, signed in to nothing, and
 // wants Swagger UI to list every operation of the document, under the site's
-// Content-Security-Policy without a single violation, and to call the API.
+// Content-Security-Policy without a single violation, and to call the API,
+// first anonymously, then signed in through the document's OAuth2 password
+// flow.
 func TestBrowserDocs(t *testing.T) {
 	spec := mustOpenAPI(t)
 	a := newApp(t, nil)
+	a.user("asha@example.com", models.RoleEmployee, "sat")
 	b := newBrowser(t, a)
 	if _, err := chromedp.Call(b.ctx, page.AddScriptToEvaluateOnNewDocument,
 		page.AddScriptToEvaluateOnNewDocumentParams{Source: recordCSPViolations}); err != nil {
@@ -55,19 +60,41 @@ func TestBrowserDocs(t *testing.T) {
 		t.Error("no Authorize button: the security schemes are not shown")
 	}
 
-	// Try GET /health from the page: Swagger UI's request must reach the API.
-	b.do(
-		chromedp.Click(chromedp.CSS(`#operations-health-health .opblock-summary-control`)),
-		chromedp.Click(chromedp.CSS(`#operations-health-health .try-out__btn`)),
-		chromedp.Click(chromedp.CSS(`#operations-health-health .execute`)),
-		chromedp.WaitVisible(chromedp.CSS(`#operations-health-health .live-responses-table tr.response .response-col_status`)),
-	)
-	if got := b.text(`#operations-health-health .live-responses-table tr.response .response-col_status`); got != "200" {
+	if got := tryOperation(b, "#operations-health-health"); got != "200" {
 		t.Errorf("GET /health from the page: status %q, want 200", got)
+	}
+	// Authorize with the password flow, whose tokenUrl is /auth/token, then
+	// GET /me must carry the token.
+	b.do(
+		chromedp.Click(chromedp.CSS(`.swagger-ui .auth-wrapper .authorize`)),
+		chromedp.SendKeys(chromedp.ID("oauth_username"), "asha@example.com"),
+		chromedp.SendKeys(chromedp.ID("oauth_password"), "password1"),
+		chromedp.Click(chromedp.CSS(`.swagger-ui .modal-ux .auth-btn-wrapper .authorize`)),
+	)
+	// Signed in, the scheme offers to log out instead.
+	run(b, chromedp.Poll[bool](`Array.from(document.querySelectorAll(".swagger-ui .modal-ux button"))
+		.some(btn => btn.textContent.trim() === "Logout")`))
+	b.do(chromedp.Click(chromedp.CSS(`.swagger-ui .modal-ux .close-modal`)))
+	if got := tryOperation(b, "#operations-me-getMe"); got != "200" {
+		t.Errorf("GET /me from the page, authorized: status %q, want 200", got)
 	}
 
 	shot := b.screenshot("docs")
 	if v := run(b, chromedp.Evaluate[[]string](`window.__cspViolations`)); len(v) > 0 {
 		t.Errorf("the Content-Security-Policy blocked %v (screenshot %s)", v, shot)
 	}
+}
+
+// tryOperation opens an operation of the page (a CSS selector of its block),
+// sends it with "Try it out" and returns the status the page shows.
+func tryOperation(b *browser, op string) string {
+	b.t.Helper()
+	status := op + ` .live-responses-table tr.response .response-col_status`
+	b.do(
+		chromedp.Click(chromedp.CSS(op+` .opblock-summary-control`)),
+		chromedp.Click(chromedp.CSS(op+` .try-out__btn`)),
+		chromedp.Click(chromedp.CSS(op+` .execute`)),
+		chromedp.WaitVisible(chromedp.CSS(status)),
+	)
+	return b.text(status)
 }
