@@ -1,0 +1,129 @@
+package models_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/weekoffs/weekoffs/models"
+	"github.com/weekoffs/weekoffs/models/modelstest"
+)
+
+func TestSessionEpoch(t *testing.T) {
+	t.Parallel()
+	s := modelstest.Store(t)
+	ctx := context.Background()
+	u, err := s.CreateUser(ctx, newUser("asha@example.com"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	epoch := func() int {
+		t.Helper()
+		n, err := s.SessionEpoch(ctx, u.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	steps := []struct {
+		name string
+		do   func() error
+		ends bool // whether it must end the user's sessions
+	}{
+		{"Rename", func() error {
+			_, err := s.UpdateUser(ctx, u.ID, models.UserInput{FullName: ptr("Asha R")}, 0)
+			return err
+		}, false},
+		{"Weekoffs", func() error { _, err := s.SetWeekoffs(ctx, u.ID, []string{"mon"}, 0); return err }, false},
+		{"ChangePassword", func() error { return s.ChangePassword(ctx, u.ID, "correct horse", "battery staple") }, true},
+		{"AdminSetsPassword", func() error {
+			_, err := s.UpdateUser(ctx, u.ID, models.UserInput{Password: ptr("another one")}, 0)
+			return err
+		}, true},
+		{"Deactivate", func() error { _, err := s.UpdateUser(ctx, u.ID, models.UserInput{IsActive: ptr(false)}, 0); return err }, true},
+		{"Reactivate", func() error { _, err := s.UpdateUser(ctx, u.ID, models.UserInput{IsActive: ptr(true)}, 0); return err }, false},
+	}
+	for _, step := range steps {
+		before := epoch()
+		if err := step.do(); err != nil {
+			t.Fatalf("%s: %v", step.name, err)
+		}
+		if ended := epoch() != before; ended != step.ends {
+			t.Errorf("%s: ends sessions = %v, want %v", step.name, ended, step.ends)
+		}
+	}
+	if _, err := s.SessionEpoch(ctx, 999999); !errors.Is(err, models.ErrNotFound) {
+		t.Errorf("unknown user: got %v, want ErrNotFound", err)
+	}
+}
+
+func TestSessionUserAndEndSession(t *testing.T) {
+	t.Parallel()
+	s := modelstest.Store(t)
+	ctx := context.Background()
+	u, err := s.CreateUser(ctx, newUser("asha@example.com"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	su, err := s.SessionUser(ctx, u.ID, "sid-1")
+	if err != nil || su.User.Email != u.Email || su.Ended || su.Epoch != 0 {
+		t.Fatalf("SessionUser: got %+v, %v", su, err)
+	}
+	if err := s.EndSession(ctx, "sid-1", time.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.EndSession(ctx, "sid-1", time.Now().Add(time.Hour)); err != nil {
+		t.Fatalf("ending twice: %v", err)
+	}
+	if su, _ := s.SessionUser(ctx, u.ID, "sid-1"); !su.Ended {
+		t.Error("an ended session is not reported ended")
+	}
+	if su, _ := s.SessionUser(ctx, u.ID, "sid-2"); su.Ended {
+		t.Error("another session of the user is reported ended")
+	}
+	// A record past its expiry no longer counts (the cookie has expired anyway).
+	if err := s.EndSession(ctx, "sid-old", time.Now().Add(-time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if su, _ := s.SessionUser(ctx, u.ID, "sid-old"); su.Ended {
+		t.Error("an expired record still ends the session")
+	}
+	if _, err := s.SessionUser(ctx, 999999, "sid-1"); !errors.Is(err, models.ErrNotFound) {
+		t.Errorf("unknown user: got %v, want ErrNotFound", err)
+	}
+}
+
+func TestActiveEmployeesOff(t *testing.T) {
+	t.Parallel()
+	s := modelstest.Store(t)
+	ctx := context.Background()
+	for i, tc := range []struct {
+		role   string
+		active bool
+		days   []string
+	}{
+		{"employee", true, []string{"sat", "sun"}},
+		{"employee", true, []string{"sun"}},
+		{"employee", true, nil},
+		{"employee", false, []string{"mon"}}, // inactive: not counted
+		{"admin", true, []string{"tue"}},     // admin: not counted
+	} {
+		in := newUser("u" + string(rune('a'+i)) + "@example.com")
+		in.Role, in.IsActive, in.Weekoffs = ptr(tc.role), ptr(tc.active), ptr(tc.days)
+		if tc.days == nil {
+			in.Weekoffs = ptr([]string{})
+		}
+		if _, err := s.CreateUser(ctx, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := s.ActiveEmployeesOff(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := models.DayCounts{0, 0, 0, 0, 0, 1, 2}
+	if got != want || got.Max() != 2 || got.Of(models.Sunday) != 2 {
+		t.Errorf("got %v, want %v", got, want)
+	}
+}
