@@ -30,7 +30,8 @@ type row struct {
 	p50, p95, p99 time.Duration
 	errors        uint64
 	firstError    string
-	peakRSS       float64 // MiB
+	peakRSS       float64       // MiB
+	cpuPerReq     time.Duration // the answering process's CPU time per request
 }
 
 // loadAll runs every endpoint in turn and returns the table's rows.
@@ -137,6 +138,7 @@ func attack(ctx context.Context, ep endpoint, d time.Duration) row {
 	defer stop()
 
 	r := row{name: ep.name, conns: ep.conns}
+	cpuBefore := cpuTime(ep.pid)
 	var m vegeta.Metrics
 	for res := range atk.Attack(ep.targets, vegeta.Rate{}, d, ep.name) {
 		m.Add(res)
@@ -151,20 +153,24 @@ func attack(ctx context.Context, ep endpoint, d time.Duration) row {
 	r.requests, r.rate = m.Requests, m.Rate
 	r.p50, r.p95, r.p99 = m.Latencies.P50, m.Latencies.P95, m.Latencies.P99
 	r.peakRSS = peakRSS(ep.pid)
+	if m.Requests > 0 {
+		r.cpuPerReq = (cpuTime(ep.pid) - cpuBefore) / time.Duration(m.Requests)
+	}
 	return r
 }
 
 func printTable(w io.Writer, o options, rows []row) {
-	fmt.Fprintf(w, "\n%d users, %s per endpoint after a %s warm-up, closed loop (each connection waits for its answer)\n\n", o.users, o.duration, o.warmup)
-	fmt.Fprintln(w, "| endpoint | conns | req/s | p50 | p95 | p99 | errors | peak RSS |")
-	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|---:|")
+	fmt.Fprintf(w, "\n%d users, %s per endpoint after a %s warm-up, closed loop (each connection waits for its answer).\n", o.users, o.duration, o.warmup)
+	fmt.Fprintf(w, "peak RSS: VmHWM of the answering process so far; CPU/req: its user+system CPU time per request (PostgreSQL's is not included).\n\n")
+	fmt.Fprintln(w, "| endpoint | conns | req/s | p50 | p95 | p99 | errors | peak RSS | CPU/req |")
+	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|---:|---:|")
 	for _, r := range rows {
 		errs := fmt.Sprint(r.errors)
 		if r.errors > 0 {
 			errs += " (" + r.firstError + ")"
 		}
-		fmt.Fprintf(w, "| %s | %d | %.0f | %s | %s | %s | %s | %.1f MiB |\n",
-			r.name, r.conns, r.rate, ms(r.p50), ms(r.p95), ms(r.p99), errs, r.peakRSS)
+		fmt.Fprintf(w, "| %s | %d | %.0f | %s | %s | %s | %s | %.1f MiB | %d µs |\n",
+			r.name, r.conns, r.rate, ms(r.p50), ms(r.p95), ms(r.p99), errs, r.peakRSS, r.cpuPerReq.Microseconds())
 	}
 	fmt.Fprintln(w)
 }
