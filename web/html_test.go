@@ -165,6 +165,15 @@ func TestAdminPages(t *testing.T) {
 			t.Errorf("chart: got %v, want friday 2, saturday 1, the rest 0", counts)
 		}
 	})
+	t.Run("ChartFollowsWrites", func(t *testing.T) {
+		before := chartCounts(v.get("/admin/users").Body.String())
+		res := a.json(http.MethodPut, "/me/weekoffs", a.token(emp.Email, "password1"), map[string][]string{"weekoffs": {"monday"}})
+		wantStatus(t, res, http.StatusOK)
+		after := chartCounts(v.get("/admin/users").Body.String())
+		if after["monday"] != "1" || after["friday"] != "1" || before["friday"] != "2" {
+			t.Errorf("chart after a JSON write: got %v (before %v), want monday 1, friday 1", after, before)
+		}
+	})
 	t.Run("Empty", func(t *testing.T) {
 		res := v.get("/admin/users?q=nobody-at-all")
 		wantStatus(t, res, http.StatusOK)
@@ -206,7 +215,7 @@ func TestAdminPages(t *testing.T) {
 		path := "/admin/users/" + strconv.FormatInt(emp.ID, 10)
 		res := v.get(path)
 		wantStatus(t, res, http.StatusOK)
-		wantBody(t, res, `value="Person asha"`, `value="friday" checked`)
+		wantBody(t, res, `value="Person asha"`, `value="monday" checked`)
 		res = v.post(path, url.Values{"full_name": {"Asha Rao"}, "role": {"employee"}, "is_active": {"true"}, "weekoffs": {"tue"}})
 		wantRedirect(t, res, path)
 		u, _ := a.store.UserByID(t.Context(), emp.ID)

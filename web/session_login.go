@@ -20,7 +20,7 @@ func (s *Server) loginPage(c *gin.Context) {
 	markPage(c)
 	next := safeNext(c.Query("next"))
 	if u, b, err := s.sessionUser(c); err == nil {
-		c.Set(userKey, u)
+		setUser(c, u, models.ViaForm)
 		c.Set(sessionKey, b)
 		seeOther(c, cmp.Or(next, home(u)))
 		return
