@@ -222,6 +222,14 @@ func TestAdminPages(t *testing.T) {
 		if u.FullName != "Asha Rao" || u.Weekoffs.Strings()[0] != "tuesday" || !u.IsActive {
 			t.Errorf("stored: %+v", u)
 		}
+		// A form drawn from an older version is refused and shows the user as stored.
+		res = v.post(path, url.Values{"full_name": {"Stale"}, "role": {"employee"}, "is_active": {"true"},
+			"version": {strconv.Itoa(u.Version - 1)}})
+		wantStatus(t, res, http.StatusConflict)
+		wantBody(t, res, `id="form-error"`, `value="Asha Rao"`)
+		if again, _ := a.store.UserByID(t.Context(), emp.ID); again.FullName != "Asha Rao" {
+			t.Errorf("a stale form was saved: %q", again.FullName)
+		}
 	})
 	t.Run("LastAdmin", func(t *testing.T) {
 		path := "/admin/users/" + strconv.FormatInt(admin.ID, 10)
