@@ -122,6 +122,21 @@ func TestListUsers(t *testing.T) {
 		}
 	})
 
+	t.Run("ForgedCursorStaysInsideTheFilter", func(t *testing.T) {
+		for _, c := range []models.Cursor{
+			{Sort: "name", Value: "", ID: 1},
+			{Sort: "name", Value: "' OR 1=1 --", ID: 1},
+			{Sort: "name", Value: "A", ID: 999999},
+		} {
+			q := url.Values{"role": {"admin"}, "cursor": {models.EncodeCursor(c)}}
+			for _, u := range walk(t, a, tok, q) {
+				if u.Role != "admin" {
+					t.Errorf("cursor %+v revealed %s, who is not an admin", c, u.Email)
+				}
+			}
+		}
+	})
+
 	var first listPage
 	decode(t, a.json(http.MethodGet, "/admin/users?sort=email&limit=2", tok, nil), &first)
 	for _, bad := range []string{
