@@ -12,24 +12,17 @@ import (
 
 const userKey = "weekoffs.user"
 
-// currentUser is the signed-in user that requireUser resolved, or nil.
+// currentUser is the signed-in user that the api or page wrappers resolved, or nil.
 func currentUser(c *gin.Context) *models.User {
 	u, _ := c.Get(userKey)
 	user, _ := u.(*models.User)
 	return user
 }
 
-// requireUser resolves the current user from the bearer token (the Go
-// counterpart of the Python service's get_current_user). A missing or bad
+// authenticate resolves the bearer token's user into the context (the Go
+// counterpart of the Python service's get_current_user), or answers 401 (503
+// when the database is out of reach) and returns false. A missing or bad
 // token, an unknown or an inactive user all get the same 401.
-func (s *Server) requireUser(c *gin.Context) {
-	if s.authenticate(c) {
-		c.Next()
-	}
-}
-
-// authenticate resolves the bearer token's user into the context, or
-// answers 401 (503 when the database is out of reach) and returns false.
 func (s *Server) authenticate(c *gin.Context) bool {
 	u, err := s.bearerUser(c)
 	if err != nil {
@@ -97,11 +90,3 @@ func (s *Server) bearerUser(c *gin.Context) (*models.User, error) {
 	return u, nil
 }
 
-// requireAdmin lets only admins through; it runs after requireUser.
-func (s *Server) requireAdmin(c *gin.Context) {
-	if u := currentUser(c); u == nil || !u.IsAdmin() {
-		s.detail(c, http.StatusForbidden, "Admin privileges required")
-		return
-	}
-	c.Next()
-}
