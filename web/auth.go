@@ -89,4 +89,3 @@ func (s *Server) bearerUser(c *gin.Context) (*models.User, error) {
 	}
 	return u, nil
 }
-
