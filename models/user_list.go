@@ -20,8 +20,11 @@ const (
 	ListLimitDefault = 50
 	ListLimitMax     = 200
 	// exactCountCap is how many matching rows are counted exactly; above it
-	// the total is the planner's estimate, so a page never counts a million rows.
-	exactCountCap = 10000
+	// the total is the planner's estimate, so a page never counts a million
+	// rows. Counting costs a pass over the matches (and, for a search, an
+	// ILIKE on every row it reads): 10,000 cost over 100 ms on the benchmark
+	// machine, 1,000 a few (docs/PERFORMANCE.md).
+	exactCountCap = 1000
 )
 
 // sortColumns maps the list's sort names to their columns; each has an index

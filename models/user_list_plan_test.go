@@ -108,8 +108,11 @@ func TestListUsersTotals(t *testing.T) {
 		estimate bool
 	}{
 		{"AllIsEstimated", "", "true", true},
-		{"SearchIsExact", "q=user1234", "email LIKE '%user1234%'", false},
-		{"WeekoffIsExact", "weekoff=wednesday", "weekoffs @> '{wednesday}'", false},
+		// 111 matches: more than a page, fewer than the cap.
+		{"SearchIsExact", "q=user123", "email LIKE '%user123%'", false},
+		// A tenth of the users, far above the cap.
+		{"WeekoffIsEstimated", "weekoff=wednesday", "weekoffs @> '{wednesday}'", true},
+		{"SmallSearchIsExact", "q=user1234", "email LIKE '%user1234%'", false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
