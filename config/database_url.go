@@ -46,6 +46,10 @@ func ConvertDatabaseURL(raw string) (converted, note string, err error) {
 		return "", "", fmt.Errorf("unsupported scheme %q (want postgres://, postgresql://, postgresql+asyncpg:// or postgresql+psycopg2://)", u.Scheme)
 	}
 	u.Scheme = scheme
+	if u.Opaque != "" || !strings.HasPrefix(u.String(), scheme+"://") {
+		// "postgres:db" is a URL, but not one pgx reads as a connection URL.
+		return "", "", errors.New("not a connection URL (want postgres://user:password@host:5432/dbname)")
+	}
 
 	var changes []string
 	if from != scheme {
