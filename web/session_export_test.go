@@ -32,3 +32,7 @@ func (s *Server) SessionOf(r *http.Request) (userID int64, id string, ok bool) {
 func (s *Server) AddFailingPage(path, secret string) {
 	s.engine.GET(path, s.page(func(*gin.Context) { panic(secret) }))
 }
+
+// InvalidateChart drops the cached week-off chart, so that the next users
+// page counts afresh.
+func (s *Server) InvalidateChart() { s.chart.invalidate() }

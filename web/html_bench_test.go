@@ -1,0 +1,40 @@
+package web_test
+
+import (
+	"net/http"
+	"testing"
+
+	"github.com/weekoffs/weekoffs/models"
+)
+
+// BenchmarkUsersPage draws the admin users page over 100,000 seeded users:
+// the list (keyset page and capped count) with the chart cached, and with
+// the chart counted afresh on every request.
+func BenchmarkUsersPage(b *testing.B) {
+	a := newApp(b, nil)
+	if _, err := a.store.Seed(b.Context(), 100_000, "password1", nil); err != nil {
+		b.Fatal(err)
+	}
+	v := a.visitor()
+	v.signIn(models.SeedAdminEmail, "password1")
+	for _, bc := range []struct {
+		name, path string
+		fresh      bool
+	}{
+		{"FirstPage", "/admin/users", false},
+		{"Friday", "/admin/users?weekoff=friday&sort=-created", false},
+		{"Search", "/admin/users?q=asha", false},
+		{"FirstPageChartUncached", "/admin/users", true},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			for b.Loop() {
+				if bc.fresh {
+					a.server.InvalidateChart()
+				}
+				if res := v.get(bc.path); res.Code != http.StatusOK {
+					b.Fatalf("status %d", res.Code)
+				}
+			}
+		})
+	}
+}
