@@ -32,8 +32,6 @@ var nonAPIRoutes = []string{
 	"POST /me/weekoffs",
 	"POST /me/password",
 	"POST /admin/users/{id}",
-	"GET /",                // the start page: redirects to /me, /admin/users or /login
-	"GET /admin/users/new", // the new-user form
 }
 
 // TestOpenAPIDocument checks that /openapi.json serves the embedded
