@@ -66,8 +66,9 @@ func newBrowser(t *testing.T, a *app) *browser {
 }
 
 // stepTimeout bounds each step, so that a broken page fails the test
-// instead of hanging it.
-const stepTimeout = 20 * time.Second
+// instead of hanging it. It is generous: on a loaded two-core machine under
+// -race a heavy page (the /docs one) can take tens of seconds.
+const stepTimeout = 45 * time.Second
 
 // do runs steps that return nothing.
 func (b *browser) do(steps ...chromedp.Action[chromedp.Void]) {
