@@ -40,7 +40,7 @@ func (s *Server) routes() {
 
 	r.GET("/admin/users", s.byAccept(s.adminPage(s.usersPage), s.adminAPI(s.listUsers)))
 	r.POST("/admin/users", s.byAccept(s.adminPage(s.createUserForm), s.adminAPI(s.createUser)))
-	r.GET("/admin/users/new", s.adminPage(s.newUserPage))
+	r.GET("/admin/users/new", s.byAccept(s.adminPage(s.newUserPage), s.adminAPI(s.getUser)))
 	r.GET("/admin/users/:id", s.byAccept(s.adminPage(s.userPage), s.adminAPI(s.getUser)))
 	r.PATCH("/admin/users/:id", s.adminAPI(s.patchUser))
 	r.GET("/admin/users/:id/history", s.adminAPI(s.userHistory))
