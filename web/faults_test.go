@@ -291,19 +291,30 @@ func lock(t testing.TB, a *app, sql string) (release func()) {
 	return release
 }
 
-// waitLockWaiters waits until n queries of the database at dbURL are waiting on a lock.
-func waitLockWaiters(t testing.TB, dbURL string, n int) {
+// lockWaiters counts the queries of the database at dbURL that wait on a lock.
+func lockWaiters(t testing.TB, dbURL string) int {
 	t.Helper()
 	conn, err := pgx.Connect(t.Context(), dbURL)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer conn.Close(t.Context())
+	var n int
+	err = conn.QueryRow(t.Context(), `SELECT count(*) FROM pg_stat_activity
+		WHERE datname = current_database() AND wait_event_type = 'Lock'`).Scan(&n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// waitLockWaiters waits until n queries of the database at dbURL are waiting on a lock.
+func waitLockWaiters(t testing.TB, dbURL string, n int) {
+	t.Helper()
 	var waiting int
 	if !eventually(t, 10*time.Second, func() bool {
-		err := conn.QueryRow(t.Context(), `SELECT count(*) FROM pg_stat_activity
-			WHERE datname = current_database() AND wait_event_type = 'Lock'`).Scan(&waiting)
-		return err == nil && waiting >= n
+		waiting = lockWaiters(t, dbURL)
+		return waiting == n
 	}) {
 		t.Fatalf("%d queries wait on the lock, want %d", waiting, n)
 	}
@@ -391,6 +402,9 @@ func TestFaultSlowDatabase(t *testing.T) {
 					t.Errorf("%s, want an answer just after %s", r, tc.bound)
 				}
 				waitPoolIdle(t, a)
+				// The query is over on the server too, not left waiting
+				// on its own session that the pool no longer counts.
+				waitLockWaiters(t, a.cfg.DatabaseURL, 0)
 			}
 			release()
 			for _, path := range []string{"/me", "/admin/users?limit=5", "/health"} {
