@@ -17,7 +17,7 @@ func TestSecurityHeaders(t *testing.T) {
 			name, value, _ := strings.Cut(strings.TrimSpace(d), " ")
 			csp[name] = value
 		}
-		if csp["script-src"] != "'self'" || csp["default-src"] != "'self'" {
+		if csp["script-src"] != "'self'" || csp["style-src"] != "'self'" || csp["default-src"] != "'self'" {
 			t.Errorf("%s: CSP %v must allow scripts from this site only, none inline", path, csp)
 		}
 		if csp["frame-ancestors"] != "'none'" {
