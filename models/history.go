@@ -51,6 +51,8 @@ type HistoryEntry struct {
 	OldValue  json.RawMessage `gorm:"type:jsonb;not null"`
 	NewValue  json.RawMessage `gorm:"type:jsonb;not null"`
 	ChangedAt time.Time       `gorm:"not null;default:now()"`
+	// ActorEmail is who ActorID was, read with the entry for display; "" for system changes.
+	ActorEmail string `gorm:"->"`
 }
 
 // TableName names the table of HistoryEntry.
@@ -94,7 +96,10 @@ func (s *Store) History(ctx context.Context, userID int64, limit int) ([]History
 		return nil, err
 	}
 	var rows []HistoryEntry
-	err := s.db.WithContext(ctx).Where("user_id = ?", userID).Order("id DESC").Limit(limit).Find(&rows).Error
+	err := s.db.WithContext(ctx).
+		Select("user_history.*, COALESCE(actors.email, '') AS actor_email").
+		Joins("LEFT JOIN users actors ON actors.id = user_history.actor_id").
+		Where("user_history.user_id = ?", userID).Order("user_history.id DESC").Limit(limit).Find(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("history: %w", err)
 	}

@@ -69,6 +69,7 @@ type Chart struct {
 
 // UserFormView is the form that creates a user (New) or edits one.
 type UserFormView struct {
+	History     []models.HistoryEntry // the user's recorded changes, newest first
 	New         bool
 	ID          int64
 	Heading     string // the stored name of the user being edited

@@ -47,6 +47,15 @@ func TestHistory(t *testing.T) {
 		t.Errorf("week-off change: got %+v", days)
 	}
 
+	t.Run("OnTheUserPage", func(t *testing.T) {
+		v := a.visitor()
+		v.signIn("admin@example.com", "password1")
+		page := v.get(path)
+		wantStatus(t, page, http.StatusOK)
+		wantBody(t, page, `id="history"`, "<td>Role</td><td>employee</td><td>admin</td><td>admin@example.com (admin)</td>",
+			"<td>Week-offs</td><td>Sunday</td><td>Saturday, Sunday</td><td>emp@example.com (API)</td>")
+	})
+
 	wantStatus(t, a.json(http.MethodGet, "/admin/users/999999/history", adminTok, nil), http.StatusNotFound)
 	other := a.user("other@example.com", models.RoleEmployee)
 	otherTok := a.token("other@example.com", "password1")

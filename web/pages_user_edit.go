@@ -128,6 +128,12 @@ func (s *Server) renderUserForm(c *gin.Context, status int, v templates.UserForm
 	title := "New user"
 	if !v.New {
 		title = v.Heading
+		history, err := s.store.History(c.Request.Context(), v.ID, historyLimit)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		v.History = history
 	}
 	s.render(c, status, templates.UserForm(s.newPage(c, title), v))
 }
