@@ -99,3 +99,10 @@ func (migrator) Hash() (string, error) {
 func (migrator) Migrate(ctx context.Context, db *sql.DB, _ pgtestdb.Config) error {
 	return models.MigrateDB(ctx, db, slog.New(slog.NewTextHandler(io.Discard, nil)))
 }
+
+// EmptyDatabaseURL returns the URL of a fresh database with no schema at
+// all, for tests of migrating itself; it is dropped when the test ends.
+func EmptyDatabaseURL(t testing.TB) string {
+	t.Helper()
+	return pgtestdb.Custom(t, serverConfig(t), pgtestdb.NoopMigrator{}).URL()
+}
