@@ -160,11 +160,12 @@ func (s *Store) ListUsers(ctx context.Context, f UserFilter) (UserPage, error) {
 	dir := map[bool]string{true: "ASC", false: "DESC"}[asc]
 	ordered := func(q *gorm.DB) *gorm.DB { return q.Order(col + " " + dir).Order("id " + dir) }
 	rows := ordered(q).Limit(f.Limit + 1)
+	var counted *int64 // every match, when the search's id query counted them
 	if f.Query != "" {
-		// A search tests many rows to find a page of matches. Finding the
-		// page's ids first lets that run on index entries alone (the name
-		// index carries the email), and reads only the page's rows.
-		rows = ordered(db.Model(&User{}).Where("id IN (?)", rows.Select("id")))
+		var err error
+		if rows, counted, err = s.searchRows(db, f, rows, ordered); err != nil {
+			return UserPage{}, err
+		}
 	}
 	var users []User
 	if err := rows.Find(&users).Error; err != nil {
@@ -188,7 +189,11 @@ func (s *Store) ListUsers(ctx context.Context, f UserFilter) (UserPage, error) {
 			page.Prev = EncodeCursor(cursorAt(f.Sort, &first, true))
 		}
 	}
-	if f.Cursor == nil && !more {
+	switch {
+	case counted != nil:
+		page.Total = *counted
+		return page, nil
+	case f.Cursor == nil && !more:
 		// The first page holds every match: that is the exact count.
 		page.Total = int64(len(users))
 		return page, nil
@@ -196,6 +201,36 @@ func (s *Store) ListUsers(ctx context.Context, f UserFilter) (UserPage, error) {
 	var err error
 	page.Total, page.TotalIsEstimate, err = s.countUsers(ctx, f)
 	return page, err
+}
+
+// searchRows makes a search's page query find the page's ids first: a
+// search tests many rows to find a page of matches, and by ids that test can
+// run on index entries alone (the name index carries the email), reading only
+// the page's rows from the table. On a first page the planner expects to
+// match few users (up to twice the count cap), the id query also counts every
+// match (count(*) OVER ()), so the trigram indexes are read once rather than
+// again by countUsers, and that exact total is returned.
+func (s *Store) searchRows(db *gorm.DB, f UserFilter, page *gorm.DB, ordered func(*gorm.DB) *gorm.DB) (*gorm.DB, *int64, error) {
+	few := false
+	if f.Cursor == nil {
+		estimate, err := s.estimateUsers(db, f)
+		if err != nil {
+			return nil, nil, err
+		}
+		few = estimate <= exactCountCap*estimateMargin
+	}
+	if !few {
+		return ordered(db.Model(&User{}).Where("id IN (?)", page.Select("id"))), nil, nil
+	}
+	var hits []struct{ ID, Total int64 }
+	if err := page.Select("id, count(*) OVER () AS total").Find(&hits).Error; err != nil {
+		return nil, nil, fmt.Errorf("list users: %w", err)
+	}
+	ids, total := make([]int64, len(hits)), int64(0)
+	for i, h := range hits {
+		ids[i], total = h.ID, h.Total
+	}
+	return ordered(db.Model(&User{}).Where("id IN ?", ids)), &total, nil
 }
 
 // filtered applies the filter's conditions (not its position or order).

@@ -39,6 +39,11 @@ func TestListUsersPlans(t *testing.T) {
 		t.Fatal(err)
 	}
 	deepCursor := models.EncodeCursor(models.Cursor{Sort: "name", Value: deep.FullName, ID: deep.ID})
+	// The second page of a broad search, which is found without counting.
+	first, err := s.ListUsers(ctx, models.UserFilter{Limit: models.ListLimitDefault, Sort: "name", Query: "okafor"})
+	if err != nil || first.Next == "" {
+		t.Fatalf("first page of q=okafor: next %q, err %v", first.Next, err)
+	}
 
 	cases := []struct {
 		name  string
@@ -53,7 +58,8 @@ func TestListUsersPlans(t *testing.T) {
 		{"SearchEmail", "q=user1234", []string{"users_email_trgm_idx"}},
 		// A broad search walks the name index and tests each entry's name and
 		// email there, without reading the table (an index-only scan).
-		{"SearchName", "q=okafor", []string{"Index Only Scan using users_full_name_id_email_idx"}},
+		{"SearchName", "q=okafor", []string{"Index Only Scan using users_full_name_id_email_idx", "users_full_name_trgm_idx"}},
+		{"SearchNameNextPage", "q=okafor&cursor=" + url.QueryEscape(first.Next), []string{"Index Only Scan using users_full_name_id_email_idx"}},
 		// Every weekday is common in the seed (at least a tenth of the users),
 		// so walking the name index and filtering beats the GIN index there.
 		{"Weekoff", "weekoff=wednesday", []string{"users_weekoffs_idx", "users_full_name_id_email_idx"}},
