@@ -163,7 +163,7 @@ func (s *Store) ListUsers(ctx context.Context, f UserFilter) (UserPage, error) {
 	var counted *int64 // every match, when the search's id query counted them
 	if f.Query != "" {
 		var err error
-		if rows, counted, err = s.searchRows(db, f, rows, ordered); err != nil {
+		if rows, counted, err = s.searchRows(db, f, rows, col, ordered); err != nil {
 			return UserPage{}, err
 		}
 	}
@@ -210,7 +210,7 @@ func (s *Store) ListUsers(ctx context.Context, f UserFilter) (UserPage, error) {
 // match few users (up to twice the count cap), the id query also counts every
 // match (count(*) OVER ()), so the trigram indexes are read once rather than
 // again by countUsers, and that exact total is returned.
-func (s *Store) searchRows(db *gorm.DB, f UserFilter, page *gorm.DB, ordered func(*gorm.DB) *gorm.DB) (*gorm.DB, *int64, error) {
+func (s *Store) searchRows(db *gorm.DB, f UserFilter, page *gorm.DB, col string, ordered func(*gorm.DB) *gorm.DB) (*gorm.DB, *int64, error) {
 	few := false
 	if f.Cursor == nil {
 		estimate, err := s.estimateUsers(db, f)
@@ -222,8 +222,12 @@ func (s *Store) searchRows(db *gorm.DB, f UserFilter, page *gorm.DB, ordered fun
 	if !few {
 		return ordered(db.Model(&User{}).Where("id IN (?)", page.Select("id"))), nil, nil
 	}
+	// The count sits in a subquery without ORDER BY or LIMIT, so that the
+	// planner reads all the matches the cheapest way (the trigram indexes)
+	// instead of walking the sort order as if it could stop after a page.
+	matches := s.filtered(db, f).Select("id, " + col + ", count(*) OVER () AS total")
 	var hits []struct{ ID, Total int64 }
-	if err := page.Select("id, count(*) OVER () AS total").Find(&hits).Error; err != nil {
+	if err := ordered(db.Table("(?) AS matches", matches)).Select("id, total").Limit(f.Limit + 1).Find(&hits).Error; err != nil {
 		return nil, nil, fmt.Errorf("list users: %w", err)
 	}
 	ids, total := make([]int64, len(hits)), int64(0)
