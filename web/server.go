@@ -27,6 +27,7 @@ type Server struct {
 	crossOrigin *http.CrossOriginProtection // refuses cross-origin form posts (docs/SECURITY.md)
 	chart       *chartCache                 // the week-off chart of the users page
 	throttle    *throttle                   // sign-in attempts per account and address
+	secHeaders  http.Header                 // sent with every response; never modified
 	metrics     *metrics                    // GET /metrics; nil unless METRICS=on
 }
 
@@ -44,6 +45,7 @@ func NewServer(cfg config.Config, store *models.Store, log *slog.Logger) *Server
 		crossOrigin: http.NewCrossOriginProtection(),
 		chart:       newChartCache(chartTTL),
 		throttle:    newThrottle(),
+		secHeaders:  newSecurityHeaders(),
 	}
 	// Client addresses (sign-in throttling, logs) come from the connection,
 	// or from X-Forwarded-For only when it was set by a proxy we trust.
