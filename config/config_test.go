@@ -80,6 +80,7 @@ func TestLoadNamesTheBadVariable(t *testing.T) {
 		{"APP_ENV", "staging", "APP_ENV: \"staging\" is not one of"},
 		{"DB_QUERY_EXEC_MODE", "fast", "DB_QUERY_EXEC_MODE: \"fast\" is not one of"},
 		{"COOKIE_SECURE", "maybe", "COOKIE_SECURE: \"maybe\" is not true or false"},
+		{"TRUSTED_PROXIES", "10.0.0.1, proxy.local", "TRUSTED_PROXIES: \"proxy.local\" is neither an IP address nor a CIDR range"},
 		{"DATABASE_URL", "mysql://u:p@h/db", "DATABASE_URL: unsupported scheme \"mysql\""},
 	}
 	for _, tt := range tests {
