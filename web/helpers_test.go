@@ -47,7 +47,11 @@ func newApp(t testing.TB, tweak func(*config.Config)) *app {
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewJSONHandler(io.MultiWriter(logs, t.Output()), nil))
 	store := modelstest.Open(t, cfg, log)
-	return &app{t: t, cfg: cfg, store: store, server: web.NewServer(cfg, store, log), logs: logs}
+	server, err := web.NewServer(cfg, store, log)
+	if err != nil {
+		t.Fatalf("new server: %v", err)
+	}
+	return &app{t: t, cfg: cfg, store: store, server: server, logs: logs}
 }
 
 // user creates a user with the password "password1" and the given role.

@@ -28,7 +28,11 @@ func BenchmarkGetMe(b *testing.B) {
 	if _, err := store.CreateUser(context.Background(), models.UserInput{Email: &email, FullName: &name, Role: &role, Password: &pw}); err != nil {
 		b.Fatal(err)
 	}
-	h := web.NewServer(cfg, store, log).Handler()
+	srv, err := web.NewServer(cfg, store, log)
+	if err != nil {
+		b.Fatal(err)
+	}
+	h := srv.Handler()
 
 	form := url.Values{"username": {email}, "password": {pw}}.Encode()
 	req := httptest.NewRequest(http.MethodPost, "/auth/token", strings.NewReader(form))

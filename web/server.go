@@ -3,6 +3,7 @@
 package web
 
 import (
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -32,7 +33,7 @@ type Server struct {
 }
 
 // NewServer builds the server and its routes from its dependencies.
-func NewServer(cfg config.Config, store *models.Store, log *slog.Logger) *Server {
+func NewServer(cfg config.Config, store *models.Store, log *slog.Logger) (*Server, error) {
 	s := &Server{
 		cfg:    cfg,
 		store:  store,
@@ -50,7 +51,7 @@ func NewServer(cfg config.Config, store *models.Store, log *slog.Logger) *Server
 	// Client addresses (sign-in throttling, logs) come from the connection,
 	// or from X-Forwarded-For only when it was set by a proxy we trust.
 	if err := s.engine.SetTrustedProxies(cfg.TrustedProxies); err != nil {
-		panic(err) // config.Load validated every entry
+		return nil, fmt.Errorf("TRUSTED_PROXIES: %w", err)
 	}
 	if cfg.Metrics {
 		s.metrics = newMetrics(store, cfg.MetricsToken)
@@ -62,7 +63,7 @@ func NewServer(cfg config.Config, store *models.Store, log *slog.Logger) *Server
 	s.engine.RedirectFixedPath = false
 	s.engine.ContextWithFallback = true
 	s.routes()
-	return s
+	return s, nil
 }
 
 // Handler returns the server as an http.Handler. It accepts a trailing slash

@@ -41,8 +41,12 @@ func serveCommand(ctx context.Context, e env, args []string) error {
 // gracefully: it stops accepting, lets requests in flight finish, and returns
 // so the caller closes the database last.
 func serve(ctx context.Context, cfg config.Config, store *models.Store, log *slog.Logger, e env) error {
+	handler, err := web.NewServer(cfg, store, log)
+	if err != nil {
+		return err
+	}
 	srv := &http.Server{
-		Handler:           web.NewServer(cfg, store, log).Handler(),
+		Handler:           handler.Handler(),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      cfg.RequestTimeout + 5*time.Second,
