@@ -25,56 +25,47 @@ type UserInput struct {
 	Password *string
 }
 
-// userChanges validates the given fields and returns them as columns to write.
-func (s *Store) userChanges(in UserInput) (map[string]any, error) {
+// validate checks the given fields and returns them as a typed change.
+func (s *Store) validate(in UserInput) (userChange, error) {
 	var errs FieldErrors
-	cols := map[string]any{}
+	var ch userChange
 	if in.Email != nil {
 		email, err := parseEmail(*in.Email)
 		errs = append(errs, err...)
-		cols["email"] = email
+		ch.Email = &email
 	}
 	if in.FullName != nil {
-		name := strings.TrimSpace(*in.FullName)
-		switch {
-		case name == "":
-			errs = append(errs, invalid("full_name", "Full name must not be empty", "string_too_short")...)
-		case utf8.RuneCountInString(name) > MaxNameLength:
-			errs = append(errs, invalid("full_name", fmt.Sprintf("Full name should have at most %d characters", MaxNameLength), "string_too_long")...)
-		}
-		cols["full_name"] = name
+		name, err := parseFullName(*in.FullName)
+		errs = append(errs, err...)
+		ch.FullName = &name
 	}
 	if in.Role != nil {
 		role, ok := ParseRole(*in.Role)
 		if !ok {
 			errs = append(errs, invalid("role", "Input should be 'admin' or 'employee'", "enum")...)
 		}
-		cols["role"] = role
+		ch.Role = &role
 	}
-	if in.IsActive != nil {
-		cols["is_active"] = *in.IsActive
-	}
+	ch.IsActive = in.IsActive
 	if in.Weekoffs != nil {
 		days, err := ParseWeekdays("weekoffs", *in.Weekoffs, s.weekoffsMax)
-		if err != nil {
-			errs = append(errs, err.(FieldErrors)...)
-		}
-		cols["weekoffs"] = days
+		errs = append(errs, err...)
+		ch.Weekoffs = &days
 	}
 	if in.Password != nil {
 		errs = append(errs, validatePassword("password", *in.Password)...)
 	}
 	if len(errs) > 0 {
-		return nil, errs
+		return userChange{}, errs
 	}
 	if in.Password != nil {
 		hash, err := hashPassword(*in.Password, s.bcryptCost)
 		if err != nil {
-			return nil, err
+			return userChange{}, err
 		}
-		cols["password_hash"] = hash
+		ch.PasswordHash = &hash
 	}
-	return cols, nil
+	return ch, nil
 }
 
 // parseEmail accepts a bare address ("asha@example.com") and lowercases it.
@@ -85,6 +76,18 @@ func parseEmail(raw string) (string, FieldErrors) {
 		return email, invalid("email", "Input should be a valid email address such as name@example.com", "value_error")
 	}
 	return email, nil
+}
+
+// parseFullName trims a name and checks that something of it is left.
+func parseFullName(raw string) (string, FieldErrors) {
+	name := strings.TrimSpace(raw)
+	switch {
+	case name == "":
+		return name, invalid("full_name", "Full name must not be empty", "string_too_short")
+	case utf8.RuneCountInString(name) > MaxNameLength:
+		return name, invalid("full_name", fmt.Sprintf("Full name should have at most %d characters", MaxNameLength), "string_too_long")
+	}
+	return name, nil
 }
 
 // CreateUser validates and stores a new user. Email, full name, role and
@@ -103,20 +106,16 @@ func (s *Store) CreateUser(ctx context.Context, in UserInput) (*User, error) {
 	if len(missing) > 0 {
 		return nil, missing
 	}
-	cols, err := s.userChanges(in)
+	ch, err := s.validate(in)
 	if err != nil {
 		return nil, err
 	}
-	u := User{
-		Email:        cols["email"].(string),
-		FullName:     cols["full_name"].(string),
-		Role:         cols["role"].(Role),
-		IsActive:     in.IsActive == nil || *in.IsActive,
-		PasswordHash: cols["password_hash"].(string),
-		Weekoffs:     Weekdays{},
+	u := User{Email: *ch.Email, FullName: *ch.FullName, Role: *ch.Role, IsActive: true, PasswordHash: *ch.PasswordHash, Weekoffs: Weekdays{}}
+	if ch.IsActive != nil {
+		u.IsActive = *ch.IsActive
 	}
-	if days, ok := cols["weekoffs"].(Weekdays); ok {
-		u.Weekoffs = days
+	if ch.Weekoffs != nil {
+		u.Weekoffs = *ch.Weekoffs
 	}
 	if err := s.db.WithContext(ctx).Create(&u).Error; err != nil {
 		if isUniqueViolation(err) {
@@ -135,20 +134,19 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, in UserInput, ifVersio
 	if in.Email != nil {
 		return nil, invalid("email", "Email cannot be changed", "extra_forbidden")
 	}
-	cols, err := s.userChanges(in)
+	ch, err := s.validate(in)
 	if err != nil {
 		return nil, err
 	}
-	if len(cols) == 0 {
+	if ch.empty() {
 		u, err := s.UserByID(ctx, id)
 		if err == nil && ifVersion != 0 && u.Version != ifVersion {
 			return nil, ErrStale
 		}
 		return u, err
 	}
-	demotes := (in.Role != nil && cols["role"] != RoleAdmin) || (in.IsActive != nil && !*in.IsActive)
-	return s.update(ctx, id, ifVersion, cols, func(tx *gorm.DB, before *User) error {
-		if !demotes || !before.IsAdmin() || !before.IsActive {
+	return s.update(ctx, id, ifVersion, ch, func(tx *gorm.DB, before *User) error {
+		if !ch.demotes() || !before.IsAdmin() || !before.IsActive {
 			return nil
 		}
 		var admins []int64

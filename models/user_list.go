@@ -5,9 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -27,9 +25,37 @@ const (
 	exactCountCap = 1000
 )
 
-// sortColumns maps the list's sort names to their columns; each has an index
-// on (column, id) for keyset paging.
-var sortColumns = map[string]string{"name": "full_name", "email": "email", "created": "created_at"}
+// UserSort is one order of the admin user list: the key the address names
+// (sort=name, or sort=-name for descending), the column with its (column, id)
+// index for keyset paging, the table heading, and its name in a sentence.
+type UserSort struct {
+	Key, Column, Label, Words string
+	value                     func(*User) string // the cursor's text of a row's sort value
+}
+
+// UserSorts returns the list's orders, in the order of the table's columns.
+func UserSorts() []UserSort {
+	return []UserSort{
+		{Key: "name", Column: "full_name", Label: "Name", Words: "name",
+			value: func(u *User) string { return u.FullName }},
+		{Key: "email", Column: "email", Label: "Email", Words: "email",
+			value: func(u *User) string { return u.Email }},
+		{Key: "created", Column: "created_at", Label: "Joined", Words: "date joined",
+			value: func(u *User) string { return u.CreatedAt.UTC().Format(time.RFC3339Nano) }},
+	}
+}
+
+// UserSortOf reads a sort parameter: its order, whether it is descending,
+// and whether it names an order at all.
+func UserSortOf(sort string) (UserSort, bool, bool) {
+	key, desc := strings.CutPrefix(sort, "-")
+	for _, o := range UserSorts() {
+		if o.Key == key {
+			return o, desc, true
+		}
+	}
+	return UserSort{}, false, false
+}
 
 // UserFilter selects and orders a page of the admin user list.
 type UserFilter struct {
@@ -58,63 +84,15 @@ type UserPage struct {
 	TotalIsEstimate bool
 }
 
-// ParseUserFilter reads the list's query parameters, reporting every bad one.
-func ParseUserFilter(q url.Values) (UserFilter, error) {
-	f := UserFilter{Limit: ListLimitDefault, Sort: "name"}
-	var errs FieldErrors
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > ListLimitMax {
-			errs = append(errs, invalid("limit", fmt.Sprintf("Input should be a whole number from 1 to %d", ListLimitMax), "int_range")...)
-		}
-		f.Limit = n
-	}
-	f.Query = strings.TrimSpace(q.Get("q"))
-	if len(f.Query) > 200 {
-		errs = append(errs, invalid("q", "Search text should have at most 200 characters", "string_too_long")...)
-	} else if !isText(f.Query) {
-		errs = append(errs, invalid("q", "Search text should be UTF-8 text without NUL characters", "string_type")...)
-	}
-	if v := q.Get("role"); v != "" {
-		role, ok := ParseRole(v)
-		if !ok {
-			errs = append(errs, invalid("role", "Input should be 'admin' or 'employee'", "enum")...)
-		}
-		f.Role = role
-	}
-	if v := q.Get("weekoff"); v != "" {
-		day, ok := ParseWeekday(v)
-		if !ok {
-			errs = append(errs, invalid("weekoff", "Input should be a weekday such as 'monday' or 'mon'", "enum")...)
-		}
-		f.Weekoff = day
-	}
-	if v := q.Get("sort"); v != "" {
-		if _, ok := sortColumns[strings.TrimPrefix(v, "-")]; !ok {
-			errs = append(errs, invalid("sort", "Input should be one of name, email, created, optionally prefixed with '-'", "enum")...)
-		}
-		f.Sort = v
-	}
-	if v := q.Get("cursor"); v != "" {
-		c, err := decodeCursor(v)
-		if err != nil || c.Sort != f.Sort {
-			errs = append(errs, invalid("cursor", "Cursor is not valid for this list; start again from the first page", "value_error")...)
-		}
-		f.Cursor = c
-	}
-	if len(errs) > 0 {
-		return UserFilter{}, errs
-	}
-	return f, nil
-}
-
 // EncodeCursor makes the opaque text form of a cursor.
 func EncodeCursor(c Cursor) string {
 	b, _ := json.Marshal(c) // a struct of strings and numbers always marshals
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-func decodeCursor(s string) (*Cursor, error) {
+// DecodeCursor reads a cursor's text form, refusing one whose sort, id or
+// value could not have come from EncodeCursor.
+func DecodeCursor(s string) (*Cursor, error) {
 	b, err := base64.RawURLEncoding.DecodeString(s)
 	if err != nil {
 		return nil, err
@@ -123,10 +101,10 @@ func decodeCursor(s string) (*Cursor, error) {
 	if err := json.Unmarshal(b, &c); err != nil {
 		return nil, err
 	}
-	if _, ok := sortColumns[strings.TrimPrefix(c.Sort, "-")]; !ok || c.ID < 1 {
+	if _, _, ok := UserSortOf(c.Sort); !ok || c.ID < 1 {
 		return nil, fmt.Errorf("cursor: bad sort or id")
 	}
-	if !isText(c.Value) {
+	if !IsText(c.Value) {
 		return nil, fmt.Errorf("cursor: value is not text")
 	}
 	if strings.TrimPrefix(c.Sort, "-") == "created" {
@@ -141,9 +119,8 @@ func decodeCursor(s string) (*Cursor, error) {
 // the cursor's position, never an OFFSET, so a deep page costs what the first does.
 func (s *Store) ListUsers(ctx context.Context, f UserFilter) (UserPage, error) {
 	db := s.db.WithContext(ctx)
-	name := strings.TrimPrefix(f.Sort, "-")
-	col := sortColumns[name]
-	desc := strings.HasPrefix(f.Sort, "-")
+	order, desc, _ := UserSortOf(f.Sort)
+	name, col := order.Key, order.Column
 	backward := f.Cursor != nil && f.Cursor.Backward
 	// Reading backwards flips the order; the page is reversed after the query.
 	asc := desc == backward
@@ -153,7 +130,7 @@ func (s *Store) ListUsers(ctx context.Context, f UserFilter) (UserPage, error) {
 		op := map[bool]string{true: ">", false: "<"}[asc]
 		var value any = f.Cursor.Value
 		if name == "created" {
-			value, _ = time.Parse(time.RFC3339Nano, f.Cursor.Value) // checked by decodeCursor
+			value, _ = time.Parse(time.RFC3339Nano, f.Cursor.Value) // checked by DecodeCursor
 		}
 		q = q.Where(fmt.Sprintf("(%s, id) %s (?, ?)", col, op), value, f.Cursor.ID)
 	}
@@ -304,21 +281,13 @@ func (s *Store) estimateUsers(db *gorm.DB, f UserFilter) (int64, error) {
 
 // cursorAt is the position of u in the given sort order.
 func cursorAt(sort string, u *User, backward bool) Cursor {
-	c := Cursor{Sort: sort, ID: u.ID, Backward: backward}
-	switch strings.TrimPrefix(sort, "-") {
-	case "name":
-		c.Value = u.FullName
-	case "email":
-		c.Value = u.Email
-	case "created":
-		c.Value = u.CreatedAt.UTC().Format(time.RFC3339Nano)
-	}
-	return c
+	order, _, _ := UserSortOf(sort)
+	return Cursor{Sort: sort, Value: order.value(u), ID: u.ID, Backward: backward}
 }
 
-// isText reports whether PostgreSQL accepts s as text: valid UTF-8 with no
+// IsText reports whether PostgreSQL accepts s as text: valid UTF-8 with no
 // NUL, which it refuses (22021) and which would otherwise be a 500.
-func isText(s string) bool {
+func IsText(s string) bool {
 	return utf8.ValidString(s) && !strings.ContainsRune(s, 0)
 }
 

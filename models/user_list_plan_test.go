@@ -1,6 +1,7 @@
 package models_test
 
 import (
+	"cmp"
 	"context"
 	"net/url"
 	"strings"
@@ -68,11 +69,7 @@ func TestListUsersPlans(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			q, _ := url.ParseQuery(tc.query)
-			f, err := models.ParseUserFilter(q)
-			if err != nil {
-				t.Fatalf("ParseUserFilter(%q): %v", tc.query, err)
-			}
+			f := filterOf(t, tc.query)
 			captured.reset()
 			page, err := s.ListUsers(ctx, f)
 			if err != nil {
@@ -126,11 +123,7 @@ func TestListUsersTotals(t *testing.T) {
 			if err := s.GormDB().Raw("SELECT count(*) FROM users WHERE " + tc.where).Scan(&want).Error; err != nil {
 				t.Fatal(err)
 			}
-			q, _ := url.ParseQuery(tc.query)
-			f, err := models.ParseUserFilter(q)
-			if err != nil {
-				t.Fatal(err)
-			}
+			f := filterOf(t, tc.query)
 			page, err := s.ListUsers(ctx, f)
 			if err != nil {
 				t.Fatalf("ListUsers: %v", err)
@@ -224,4 +217,22 @@ func usesAny(plan string, indexes []string) bool {
 		}
 	}
 	return false
+}
+
+// filterOf is the list filter of a query string such as "q=okafor&sort=-name",
+// as the web layer reads it from a valid address.
+func filterOf(t *testing.T, query string) models.UserFilter {
+	t.Helper()
+	q, err := url.ParseQuery(query)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := models.UserFilter{Limit: models.ListLimitDefault, Sort: cmp.Or(q.Get("sort"), "name"),
+		Query: q.Get("q"), Weekoff: models.Weekday(q.Get("weekoff"))}
+	if c := q.Get("cursor"); c != "" {
+		if f.Cursor, err = models.DecodeCursor(c); err != nil {
+			t.Fatalf("cursor of %q: %v", query, err)
+		}
+	}
+	return f
 }

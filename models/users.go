@@ -67,11 +67,11 @@ func (s *Store) Authenticate(ctx context.Context, email, password string) (*User
 // ifVersion, when not 0, is the version the caller read: if the user has
 // changed since, nothing is written and the error is ErrStale.
 func (s *Store) SetWeekoffs(ctx context.Context, id int64, names []string, ifVersion int) (*User, error) {
-	days, err := ParseWeekdays("weekoffs", names, s.weekoffsMax)
-	if err != nil {
-		return nil, err
+	days, errs := ParseWeekdays("weekoffs", names, s.weekoffsMax)
+	if errs != nil {
+		return nil, errs
 	}
-	return s.update(ctx, id, ifVersion, map[string]any{"weekoffs": days}, nil)
+	return s.update(ctx, id, ifVersion, userChange{Weekoffs: &days}, nil)
 }
 
 // ChangePassword sets a new password after checking the current one.
@@ -93,7 +93,7 @@ func (s *Store) ChangePassword(ctx context.Context, id int64, current, next stri
 	if err != nil {
 		return err
 	}
-	_, err = s.update(ctx, id, 0, map[string]any{"password_hash": hash}, nil)
+	_, err = s.update(ctx, id, 0, userChange{PasswordHash: &hash}, nil)
 	return err
 }
 
@@ -102,7 +102,7 @@ func (s *Store) ChangePassword(ctx context.Context, id int64, current, next stri
 // change by returning an error), bumps the version, and records the changed
 // fields in the user's history. Any failure, the history's included, leaves
 // the user unchanged.
-func (s *Store) update(ctx context.Context, id int64, ifVersion int, cols map[string]any, guard func(tx *gorm.DB, before *User) error) (*User, error) {
+func (s *Store) update(ctx context.Context, id int64, ifVersion int, ch userChange, guard func(tx *gorm.DB, before *User) error) (*User, error) {
 	var after User
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var before User
@@ -121,9 +121,7 @@ func (s *Store) update(ctx context.Context, id int64, ifVersion int, cols map[st
 				return err
 			}
 		}
-		cols["updated_at"] = gorm.Expr("now()")
-		cols["version"] = gorm.Expr("version + 1")
-		if err := tx.Model(&after).Clauses(clause.Returning{}).Where("id = ?", id).Updates(cols).Error; err != nil {
+		if err := tx.Model(&after).Clauses(clause.Returning{}).Where("id = ?", id).Updates(ch.columns()).Error; err != nil {
 			return err
 		}
 		rows, err := historyRows(ctx, &before, &after)

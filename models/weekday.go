@@ -61,7 +61,7 @@ type Weekdays []Weekday
 // ParseWeekdays validates a list of day names as a client sends it: every
 // name must be a day, none repeated, at most max of them. The problems are
 // returned as field errors located under field, and the result is in week order.
-func ParseWeekdays(field string, names []string, max int) (Weekdays, error) {
+func ParseWeekdays(field string, names []string, max int) (Weekdays, FieldErrors) {
 	var errs FieldErrors
 	var seen [7]bool
 	for i, name := range names {
@@ -93,13 +93,34 @@ func ParseWeekdays(field string, names []string, max int) (Weekdays, error) {
 	if len(errs) > 0 {
 		return nil, errs
 	}
+	return KnownWeekdays(names), nil
+}
+
+// KnownWeekdays are the days among names that ParseWeekday reads, in week
+// order, ignoring the rest: what a form shown again with an error checks.
+func KnownWeekdays(names []string) Weekdays {
+	var seen [7]bool
+	for _, n := range names {
+		if d, ok := ParseWeekday(n); ok {
+			seen[d.index()] = true
+		}
+	}
 	days := Weekdays{}
 	for i, on := range seen {
 		if on {
 			days = append(days, AllWeekdays[i])
 		}
 	}
-	return days, nil
+	return days
+}
+
+// Titles joins the days' titles in week order ("Saturday, Sunday"); "" for none.
+func (w Weekdays) Titles() string {
+	titles := make([]string, len(w))
+	for i, d := range w {
+		titles[i] = d.Title()
+	}
+	return strings.Join(titles, ", ")
 }
 
 // Has reports whether the set holds day.

@@ -116,12 +116,5 @@ func dayList(days models.Weekdays) string {
 	if len(days) == 0 {
 		return "—"
 	}
-	s := ""
-	for i, d := range days {
-		if i > 0 {
-			s += ", "
-		}
-		s += d.Title()
-	}
-	return s
+	return days.Titles()
 }

@@ -607,13 +607,13 @@ func sortHeading(c SortColumn) templ.Component {
 	})
 }
 
-// sortLabel names the list's order in words.
+// sortLabel names the list's order in words ("date joined, descending").
 func sortLabel(sort string) string {
-	names := map[string]string{"name": "name", "email": "email", "created": "date joined"}
-	if len(sort) > 0 && sort[0] == '-' {
-		return names[sort[1:]] + ", descending"
+	order, desc, _ := models.UserSortOf(sort)
+	if desc {
+		return order.Words + ", descending"
 	}
-	return names[sort]
+	return order.Words
 }
 
 var _ = templruntime.GeneratedTemplate

@@ -2,10 +2,13 @@ package web
 
 import (
 	"bytes"
+	"fmt"
 	"html/template"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/weekoffs/weekoffs/static"
 )
 
 var docsTemplate = template.Must(template.New("docs").Parse(`<!doctype html>
@@ -25,24 +28,27 @@ var docsTemplate = template.Must(template.New("docs").Parse(`<!doctype html>
 </html>
 `))
 
-// docsPage serves GET /docs, the interactive reference of the OpenAPI
-// document: Swagger UI, vendored under static/files/vendor/swagger-ui. Its
-// scripts are files of this site, none inline, so the page works under the
-// site's Content-Security-Policy (securityHeaders). It only changes with the
-// assets, so it is rendered once.
-func (s *Server) docsPage() gin.HandlerFunc {
+// renderDocs draws the page of GET /docs, the interactive reference of the
+// OpenAPI document: Swagger UI, vendored under static/files/vendor/swagger-ui.
+// Its scripts are files of this site, none inline, so the page works under
+// the site's Content-Security-Policy (securityHeaders). It only changes with
+// the assets, so NewServer draws it once.
+func renderDocs(assets *static.Assets) ([]byte, error) {
 	var page bytes.Buffer
 	err := docsTemplate.Execute(&page, struct{ CSS, Bundle, Init, Document string }{
-		CSS:      s.assets.URL("vendor/swagger-ui/swagger-ui.css"),
-		Bundle:   s.assets.URL("vendor/swagger-ui/swagger-ui-bundle.js"),
-		Init:     s.assets.URL("js/docs.js"),
+		CSS:      assets.URL("vendor/swagger-ui/swagger-ui.css"),
+		Bundle:   assets.URL("vendor/swagger-ui/swagger-ui-bundle.js"),
+		Init:     assets.URL("js/docs.js"),
 		Document: "/openapi.json",
 	})
 	if err != nil {
-		panic(err) // a fixed template over fixed strings; the tests render it
+		return nil, fmt.Errorf("docs page: %w", err)
 	}
-	return func(c *gin.Context) {
-		c.Header("Cache-Control", "no-cache")
-		c.Data(http.StatusOK, "text/html; charset=utf-8", page.Bytes())
-	}
+	return page.Bytes(), nil
+}
+
+// docsPage serves GET /docs.
+func (s *Server) docsPage(c *gin.Context) {
+	c.Header("Cache-Control", "no-cache")
+	c.Data(http.StatusOK, "text/html; charset=utf-8", s.docsHTML)
 }

@@ -63,17 +63,16 @@ func (m *metrics) observe(c *gin.Context) {
 }
 
 // serve answers GET /metrics, after checking the bearer token if one is set.
-func (m *metrics) serve(c *gin.Context) {
+func (m *metrics) serve(c *gin.Context) error {
 	if len(m.token) > 0 {
 		got := []byte(c.GetHeader("Authorization"))
 		want := append([]byte("Bearer "), m.token...)
 		if subtle.ConstantTimeCompare(got, want) != 1 {
-			c.Header("WWW-Authenticate", "Bearer")
-			c.AbortWithStatusJSON(http.StatusUnauthorized, gin.H{"detail": "Not authenticated"})
-			return
+			return errNotAuthenticated()
 		}
 	}
 	m.handler.ServeHTTP(c.Writer, c.Request)
+	return nil
 }
 
 // buildInfo is weekoffs_build_info: always 1, labelled with the version,

@@ -52,7 +52,7 @@ func (s *Server) recoverPanics(c *gin.Context) {
 			}
 			s.log.Error("panic", "path", c.Request.URL.Path, "panic", v, "stack", string(debug.Stack()))
 			if !c.Writer.Written() {
-				s.detail(c, http.StatusInternalServerError, "Internal Server Error")
+				s.fail(c, errStatus(http.StatusInternalServerError, "Internal Server Error"))
 			}
 			c.Abort()
 		}

@@ -1,48 +1,51 @@
 package web
 
 import (
-	"net/http"
-
 	"github.com/gin-gonic/gin"
 )
 
 // routes is the sitemap: every route of weekoffs, in one place.
+//
+// Handlers return an error and the wrapper around them answers it: api and
+// adminAPI (bearer token, JSON errors), page and adminPage (session cookie,
+// error pages, cross-origin posts refused), publicAPI and publicPage for
+// routes without a sign-in. A path with both forms answers by Accept
+// (byAccept); a route that may change week-offs is marked changesUsers.
 func (s *Server) routes() {
 	r := s.engine
-	r.Use(s.recoverPanics, s.logRequests, s.securityHeaders, s.requestDeadline)
+	// The request log and the metrics are outermost, so that they see the
+	// 500 that recoverPanics makes of a panic.
+	r.Use(s.logRequests)
 	if s.metrics != nil { // METRICS=on
 		r.Use(s.metrics.observe)
-		r.GET("/metrics", s.metrics.serve)
+		r.GET("/metrics", s.publicAPI(s.metrics.serve))
 	}
+	r.Use(s.recoverPanics, s.securityHeaders, s.requestDeadline)
 	r.NoRoute(s.notFound)
-	r.NoMethod(func(c *gin.Context) { s.detail(c, http.StatusMethodNotAllowed, "Method Not Allowed") })
+	r.NoMethod(s.methodNotAllowed)
 
 	r.GET("/static/*name", gin.WrapH(s.assets.Handler()))
-	r.GET("/openapi.json", s.openAPIDocument())
-	r.GET("/docs", s.docsPage())
+	r.GET("/openapi.json", s.openAPIDocument)
+	r.GET("/docs", s.docsPage)
 	r.GET("/health", s.health)
-	r.POST("/auth/token", s.issueToken)
+	r.POST("/auth/token", s.publicAPI(s.issueToken))
 
-	// Browsers sign in with a form and carry a session cookie. Pages (s.page,
-	// s.adminPage) take only the session and refuse cross-origin posts; the
-	// JSON API (s.api, s.adminAPI) takes only bearer tokens. A path with both
-	// forms answers by Accept (s.byAccept).
 	r.GET("/", s.page(s.startPage))
-	r.GET("/login", s.loginPage)
-	r.POST("/login", s.login)
-	r.POST("/logout", s.logout)
+	r.GET("/login", s.publicPage(s.loginPage))
+	r.POST("/login", s.publicPage(s.login))
+	r.POST("/logout", s.publicPage(s.logout))
 
 	r.GET("/me", s.byAccept(s.page(s.mePage), s.api(s.getMe)))
-	r.PUT("/me/weekoffs", s.api(s.putMyWeekoffs))
-	r.POST("/me/weekoffs", s.page(s.postMyWeekoffs))
+	r.PUT("/me/weekoffs", s.changesUsers(s.api(s.putMyWeekoffs)))
+	r.POST("/me/weekoffs", s.changesUsers(s.page(s.postMyWeekoffs)))
 	r.PUT("/me/password", s.api(s.putMyPassword))
 	r.POST("/me/password", s.page(s.postMyPassword))
 
 	r.GET("/admin/users", s.byAccept(s.adminPage(s.usersPage), s.adminAPI(s.listUsers)))
-	r.POST("/admin/users", s.byAccept(s.adminPage(s.createUserForm), s.adminAPI(s.createUser)))
+	r.POST("/admin/users", s.changesUsers(s.byAccept(s.adminPage(s.createUserForm), s.adminAPI(s.createUser))))
 	r.GET("/admin/users/new", s.byAccept(s.adminPage(s.newUserPage), s.adminAPI(s.getUser)))
 	r.GET("/admin/users/:id", s.byAccept(s.adminPage(s.userPage), s.adminAPI(s.getUser)))
-	r.PATCH("/admin/users/:id", s.adminAPI(s.patchUser))
+	r.PATCH("/admin/users/:id", s.changesUsers(s.adminAPI(s.patchUser)))
 	r.GET("/admin/users/:id/history", s.adminAPI(s.userHistory))
-	r.POST("/admin/users/:id", s.adminPage(s.updateUserForm))
+	r.POST("/admin/users/:id", s.changesUsers(s.adminPage(s.updateUserForm)))
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/weekoffs/weekoffs/config"
+	"github.com/weekoffs/weekoffs/docs"
 	"github.com/weekoffs/weekoffs/models"
 	"github.com/weekoffs/weekoffs/static"
 )
@@ -30,6 +31,11 @@ type Server struct {
 	throttle    *throttle                   // sign-in attempts per account and address
 	secHeaders  http.Header                 // sent with every response; never modified
 	metrics     *metrics                    // GET /metrics; nil unless METRICS=on
+	cssURL      string                      // the stylesheet's versioned address
+	docsHTML    []byte                      // GET /docs
+	openAPIJSON []byte                      // GET /openapi.json
+
+	pageResponder responder // answers the errors of page routes (installed by the page wrappers)
 }
 
 // NewServer builds the server and its routes from its dependencies.
@@ -47,6 +53,15 @@ func NewServer(cfg config.Config, store *models.Store, log *slog.Logger) (*Serve
 		chart:       newChartCache(chartTTL),
 		throttle:    newThrottle(),
 		secHeaders:  newSecurityHeaders(),
+	}
+	s.cssURL = s.assets.URL("css/site.css")
+	s.pageResponder = s.respondPage
+	var err error
+	if s.docsHTML, err = renderDocs(s.assets); err != nil {
+		return nil, err
+	}
+	if s.openAPIJSON, err = docs.OpenAPIJSON(); err != nil {
+		return nil, fmt.Errorf("openapi document: %w", err)
 	}
 	// Client addresses (sign-in throttling, logs) come from the connection,
 	// or from X-Forwarded-For only when it was set by a proxy we trust.

@@ -30,7 +30,7 @@ func (s *Server) SessionOf(r *http.Request) (userID int64, id string, ok bool) {
 // AddFailingPage registers a signed-in page at path whose handler panics
 // with secret: the test checks that the 500 page shows nothing of it.
 func (s *Server) AddFailingPage(path, secret string) {
-	s.engine.GET(path, s.page(func(*gin.Context) { panic(secret) }))
+	s.engine.GET(path, s.page(func(*gin.Context) error { panic(secret) }))
 }
 
 // InvalidateChart drops the cached week-off chart, so that the next users

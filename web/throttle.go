@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"math"
 	"net/http"
 	"strconv"
@@ -10,6 +11,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"golang.org/x/time/rate"
+
+	"github.com/weekoffs/weekoffs/models"
 )
 
 // Sign-in throttling: each account and each client address may fail
@@ -91,21 +94,23 @@ func signInKeys(email, addr string) (account string, keys []string) {
 	return account, []string{account, "addr:" + addr}
 }
 
-// signInGate checks the throttle before a sign-in attempt on email. When the
-// attempt must wait it answers 429 with Retry-After itself and returns false.
-// Otherwise it returns a function to call with the attempt's outcome.
-func (s *Server) signInGate(c *gin.Context, email string) (done func(ok bool), allowed bool) {
+// signIn checks email and password under the sign-in throttle, for the
+// token endpoint and the sign-in form alike. An attempt that must wait is a
+// 429 with Retry-After; a wrong email or password is models.ErrPassword and
+// spends the account's and the address's allowance; a right one forgets
+// the account's failures.
+func (s *Server) signIn(c *gin.Context, email, password string) (*models.User, error) {
 	account, keys := signInKeys(email, c.ClientIP())
 	if d := s.throttle.wait(keys...); d > 0 {
-		c.Header("Retry-After", strconv.Itoa(int(math.Ceil(d.Seconds()))))
-		s.detail(c, http.StatusTooManyRequests, "Too many failed sign-in attempts; try again later")
-		return nil, false
+		return nil, errStatus(http.StatusTooManyRequests, "Too many failed sign-in attempts; try again later").
+			withHeader("Retry-After", strconv.Itoa(int(math.Ceil(d.Seconds()))))
 	}
-	return func(ok bool) {
-		if ok {
-			s.throttle.succeed(account)
-		} else {
-			s.throttle.fail(keys...)
-		}
-	}, true
+	u, err := s.store.Authenticate(c.Request.Context(), email, password)
+	switch {
+	case errors.Is(err, models.ErrPassword):
+		s.throttle.fail(keys...)
+	case err == nil:
+		s.throttle.succeed(account)
+	}
+	return u, err
 }

@@ -3,6 +3,8 @@ package web
 import (
 	"time"
 
+	"github.com/gin-gonic/gin"
+
 	"github.com/weekoffs/weekoffs/models"
 )
 
@@ -49,4 +51,10 @@ func toUserPageJSON(p models.UserPage) userPageJSON {
 		out.NextCursor = &p.Next
 	}
 	return out
+}
+
+// writeUser answers with the user object and its ETag.
+func writeUser(c *gin.Context, status int, u *models.User) {
+	c.Header("ETag", etag(u))
+	c.JSON(status, toUserJSON(u))
 }

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 
@@ -11,71 +10,68 @@ import (
 )
 
 // listUsers returns a page of the user list.
-func (s *Server) listUsers(c *gin.Context) {
-	f, err := models.ParseUserFilter(c.Request.URL.Query())
-	if fe, ok := errors.AsType[models.FieldErrors](err); ok {
-		s.unprocessable(c, "query", fe)
-		return
+func (s *Server) listUsers(c *gin.Context) error {
+	f, errs := parseUserFilter(c.Request.URL.Query())
+	if errs != nil {
+		return errInvalid("query", errs)
 	}
 	page, err := s.store.ListUsers(c.Request.Context(), f)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	c.JSON(http.StatusOK, toUserPageJSON(page))
+	return nil
 }
 
 // getUser returns one user.
-func (s *Server) getUser(c *gin.Context) {
-	id, ok := s.userID(c)
-	if !ok {
-		return
+func (s *Server) getUser(c *gin.Context) error {
+	id, err := userIDParam(c)
+	if err != nil {
+		return err
 	}
 	u, err := s.store.UserByID(c.Request.Context(), id)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	writeUser(c, http.StatusOK, u)
+	return nil
 }
 
-// createUser creates a user.
-func (s *Server) createUser(c *gin.Context) {
+// createUser creates a user. Which fields are required is the model's rule.
+func (s *Server) createUser(c *gin.Context) error {
 	var in models.UserInput
-	if !s.decodeBody(c, append(userFields(&in), stringField("email", &in.Email, true), stringField("password", &in.Password, true))...) {
-		return
+	if err := decodeBody(c, append(userFields(&in), stringField("email", &in.Email, false))...); err != nil {
+		return err
 	}
 	u, err := s.store.CreateUser(c.Request.Context(), in)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
-	s.chart.invalidate()
 	c.Header("Location", "/admin/users/"+strconv.FormatInt(u.ID, 10))
 	writeUser(c, http.StatusCreated, u)
+	return nil
 }
 
 // patchUser changes any of a user's name, role, active flag, week-offs and password.
-func (s *Server) patchUser(c *gin.Context) {
-	id, ok := s.userID(c)
-	if !ok {
-		return
+func (s *Server) patchUser(c *gin.Context) error {
+	id, err := userIDParam(c)
+	if err != nil {
+		return err
 	}
-	version, ok := s.ifMatch(c)
-	if !ok {
-		return
+	version, err := ifMatch(c)
+	if err != nil {
+		return err
 	}
 	var in models.UserInput
-	if !s.decodeBody(c, append(userFields(&in), stringField("password", &in.Password, false))...) {
-		return
+	if err := decodeBody(c, userFields(&in)...); err != nil {
+		return err
 	}
 	u, err := s.store.UpdateUser(c.Request.Context(), id, in, version)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
-	s.chart.invalidate()
 	writeUser(c, http.StatusOK, u)
+	return nil
 }
 
 // userFields are the members that both create and update take.
@@ -85,15 +81,16 @@ func userFields(in *models.UserInput) []field {
 		stringField("role", &in.Role, false),
 		boolField("is_active", &in.IsActive),
 		listField("weekoffs", &in.Weekoffs, false),
+		stringField("password", &in.Password, false),
 	}
 }
 
-// userID reads the :id path parameter; a malformed one is a 422, as FastAPI answers.
-func (s *Server) userID(c *gin.Context) (int64, bool) {
+// userIDParam reads the :id path parameter. A malformed one is a 422, as
+// FastAPI answers; pages answer it as a page that does not exist.
+func userIDParam(c *gin.Context) (int64, error) {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil || id < 1 {
-		s.unprocessable(c, "path", models.FieldErrors{{Loc: []any{"id"}, Msg: "Input should be a valid positive integer", Type: "int_parsing"}})
-		return 0, false
+		return 0, errInvalid("path", models.FieldErrors{{Loc: []any{"id"}, Msg: "Input should be a valid positive integer", Type: "int_parsing"}})
 	}
-	return id, true
+	return id, nil
 }

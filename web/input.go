@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/url"
 
 	"github.com/gin-gonic/gin"
 
@@ -14,6 +15,8 @@ import (
 
 // maxBodyBytes bounds every request body.
 const maxBodyBytes = 1 << 20
+
+var errTooLarge = errStatus(http.StatusRequestEntityTooLarge, "Request body too large")
 
 // field is one member a JSON body may hold. dst points to a pointer (such as
 // **string), which stays nil when the member is absent.
@@ -24,18 +27,16 @@ type field struct {
 	kind     string // what a wrong type is told to be: "string", "list", "boolean"
 }
 
-// decodeBody reads a JSON object into the given fields. It answers the
-// request itself (413, or 422 in FastAPI's shape, listing every problem) and
-// returns false when the body is not acceptable; nothing should be written then.
-func (s *Server) decodeBody(c *gin.Context, fields ...field) bool {
+// decodeBody reads a JSON object into the given fields. A body that is not
+// acceptable is an error (413, or 422 in FastAPI's shape listing every
+// problem); nothing should be written then.
+func decodeBody(c *gin.Context, fields ...field) error {
 	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, maxBodyBytes))
 	if err != nil {
 		if tooLarge(err) {
-			s.detail(c, http.StatusRequestEntityTooLarge, "Request body too large")
-			return false
+			return errTooLarge
 		}
-		s.fail(c, err)
-		return false
+		return err
 	}
 	var members map[string]json.RawMessage
 	if err := json.Unmarshal(body, &members); err != nil || members == nil {
@@ -43,8 +44,7 @@ func (s *Server) decodeBody(c *gin.Context, fields ...field) bool {
 		if !json.Valid(body) {
 			msg, typ = "Body is not valid JSON", "json_invalid"
 		}
-		s.unprocessable(c, "body", models.FieldErrors{{Loc: []any{}, Msg: msg, Type: typ}})
-		return false
+		return errInvalid("body", models.FieldErrors{{Loc: []any{}, Msg: msg, Type: typ}})
 	}
 	var errs models.FieldErrors
 	known := map[string]bool{}
@@ -65,10 +65,25 @@ func (s *Server) decodeBody(c *gin.Context, fields ...field) bool {
 		}
 	}
 	if len(errs) > 0 {
-		s.unprocessable(c, "body", errs)
-		return false
+		return errInvalid("body", errs)
 	}
-	return true
+	return nil
+}
+
+// parseForm reads a posted form, bounded in size: 413 when it is too large,
+// 400 when it is not a form. notForm, if not nil, is the error for the latter.
+func parseForm(c *gin.Context, notForm error) (url.Values, error) {
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxBodyBytes)
+	if err := c.Request.ParseForm(); err != nil {
+		if tooLarge(err) {
+			return nil, errTooLarge
+		}
+		if notForm != nil {
+			return nil, notForm
+		}
+		return nil, errStatus(http.StatusBadRequest, "Bad Request")
+	}
+	return c.Request.PostForm, nil
 }
 
 func tooLarge(err error) bool {

@@ -25,15 +25,14 @@ type historyJSON struct {
 }
 
 // userHistory lists a user's recorded changes, newest first.
-func (s *Server) userHistory(c *gin.Context) {
-	id, ok := s.userID(c)
-	if !ok {
-		return
+func (s *Server) userHistory(c *gin.Context) error {
+	id, err := userIDParam(c)
+	if err != nil {
+		return err
 	}
 	rows, err := s.store.History(c.Request.Context(), id, historyLimit)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	items := make([]historyJSON, len(rows))
 	for i, h := range rows {
@@ -41,4 +40,5 @@ func (s *Server) userHistory(c *gin.Context) {
 			OldValue: h.OldValue, NewValue: h.NewValue, ChangedAt: h.ChangedAt.UTC()}
 	}
 	c.JSON(http.StatusOK, gin.H{"items": items})
+	return nil
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"github.com/gin-gonic/gin"
@@ -12,74 +13,79 @@ import (
 )
 
 // userPage shows one user's edit form: the HTML form of GET /admin/users/{id}.
-func (s *Server) userPage(c *gin.Context) {
-	id, ok := s.userIDParam(c)
-	if !ok {
-		return
+func (s *Server) userPage(c *gin.Context) error {
+	id, err := userIDParam(c)
+	if err != nil {
+		return err
 	}
 	u, err := s.store.UserByID(c.Request.Context(), id)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
-	s.renderUserForm(c, http.StatusOK, userFormOf(u))
+	return s.renderUserForm(c, http.StatusOK, userFormOf(u))
 }
 
 // newUserPage shows the empty form that creates a user.
-func (s *Server) newUserPage(c *gin.Context) {
-	s.renderUserForm(c, http.StatusOK, templates.UserFormView{New: true, Role: string(models.RoleEmployee), IsActive: true})
+func (s *Server) newUserPage(c *gin.Context) error {
+	return s.renderUserForm(c, http.StatusOK, templates.UserFormView{New: true, Role: string(models.RoleEmployee), IsActive: true})
 }
 
 // updateUserForm saves the edit form: the browser's PATCH /admin/users/{id}.
 // The form holds every field, so an unchecked box means false or no day; an
 // empty password field leaves the password alone.
-func (s *Server) updateUserForm(c *gin.Context) {
-	id, ok := s.userIDParam(c)
-	if !ok || !s.parseForm(c) {
-		return
-	}
-	in := userInputFromForm(c)
-	u, err := s.store.UpdateUser(c.Request.Context(), id, in, formVersion(c))
+func (s *Server) updateUserForm(c *gin.Context) error {
+	id, err := userIDParam(c)
 	if err != nil {
-		s.userFormFailed(c, id, in, err)
-		return
+		return err
 	}
-	s.chart.invalidate()
+	form, err := parseForm(c, nil)
+	if err != nil {
+		return err
+	}
+	in := userInputFromForm(form)
+	if pw := form.Get("password"); pw != "" {
+		in.Password = &pw
+	}
+	version, err := formVersion(form)
+	var u *models.User
+	if err == nil {
+		u, err = s.store.UpdateUser(c.Request.Context(), id, in, version)
+	}
+	if err != nil {
+		return s.userFormFailed(c, id, in, err)
+	}
 	if id == currentUser(c).ID && in.Password != nil {
 		// A new password ends this admin's other sessions, not this one.
 		if err := s.startSession(c, id); err != nil {
-			s.fail(c, err)
-			return
+			return err
 		}
 	}
 	s.flashAndRedirect(c, "Saved changes to "+u.FullName+".", "/admin/users/"+strconv.FormatInt(id, 10))
+	return nil
 }
 
 // createUserForm saves the new-user form: the browser's POST /admin/users.
-func (s *Server) createUserForm(c *gin.Context) {
-	if !s.parseForm(c) {
-		return
+func (s *Server) createUserForm(c *gin.Context) error {
+	form, err := parseForm(c, nil)
+	if err != nil {
+		return err
 	}
-	in := userInputFromForm(c)
-	email := c.Request.PostForm.Get("email")
-	in.Email = &email
-	if in.Password == nil {
-		in.Password = new(string) // required on create: let validation say so
-	}
+	in := userInputFromForm(form)
+	email, pw := form.Get("email"), form.Get("password")
+	in.Email, in.Password = &email, &pw
 	u, err := s.store.CreateUser(c.Request.Context(), in)
 	if err != nil {
-		s.userFormFailed(c, 0, in, err)
-		return
+		return s.userFormFailed(c, 0, in, err)
 	}
-	s.chart.invalidate()
 	s.flashAndRedirect(c, "Created "+u.FullName+".", "/admin/users/"+strconv.FormatInt(u.ID, 10))
+	return nil
 }
 
 // userFormFailed shows the form again with what was sent and the problems
 // beside their fields (422), or the rule that was broken (409).
-func (s *Server) userFormFailed(c *gin.Context, id int64, in models.UserInput, err error) {
+func (s *Server) userFormFailed(c *gin.Context, id int64, in models.UserInput, err error) error {
 	v := templates.UserFormView{New: id == 0, ID: id, FullName: *in.FullName, Role: *in.Role, IsActive: *in.IsActive,
-		Checked: checkedDays(*in.Weekoffs)}
+		Checked: models.KnownWeekdays(*in.Weekoffs)}
 	if in.Email != nil {
 		v.Email = *in.Email
 	}
@@ -91,51 +97,47 @@ func (s *Server) userFormFailed(c *gin.Context, id int64, in models.UserInput, e
 	case errors.Is(err, models.ErrConflict):
 		v.Errors, status = models.FieldErrors{{Loc: []any{"email"}, Msg: "A user with this email already exists"}}, http.StatusConflict
 	case errors.Is(err, models.ErrStale):
-		s.staleUserForm(c, id)
-		return
+		return s.staleUserForm(c, id)
 	case errors.Is(err, models.ErrLastAdmin):
 		v.Error, status = "This is the last active admin: make another user an admin before demoting or deactivating this one.", http.StatusConflict
 	default:
-		s.fail(c, err)
-		return
+		return err
 	}
 	if !v.New {
 		u, err := s.store.UserByID(c.Request.Context(), id)
 		if err != nil {
-			s.fail(c, err)
-			return
+			return err
 		}
 		v.Heading, v.Email, v.CreatedAt, v.UpdatedAt, v.Version = u.FullName, u.Email, u.CreatedAt, u.UpdatedAt, u.Version
 	}
-	s.renderUserForm(c, status, v)
+	return s.renderUserForm(c, status, v)
 }
 
 // staleUserForm shows the user as stored now, saying that someone changed it
 // after the form was drawn: nothing of the post was saved.
-func (s *Server) staleUserForm(c *gin.Context, id int64) {
+func (s *Server) staleUserForm(c *gin.Context, id int64) error {
 	u, err := s.store.UserByID(c.Request.Context(), id)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	v := userFormOf(u)
 	v.Error = "Someone else changed this user after you opened the page, so nothing was saved. The form shows the user as it is now."
-	s.renderUserForm(c, http.StatusConflict, v)
+	return s.renderUserForm(c, http.StatusConflict, v)
 }
 
-func (s *Server) renderUserForm(c *gin.Context, status int, v templates.UserFormView) {
+func (s *Server) renderUserForm(c *gin.Context, status int, v templates.UserFormView) error {
 	v.WeekoffsMax = s.cfg.WeekoffsMax
 	title := "New user"
 	if !v.New {
 		title = v.Heading
 		history, err := s.store.History(c.Request.Context(), v.ID, historyLimit)
 		if err != nil {
-			s.fail(c, err)
-			return
+			return err
 		}
 		v.History = history
 	}
 	s.render(c, status, templates.UserForm(s.newPage(c, title), v))
+	return nil
 }
 
 // userFormOf fills the edit form from a stored user.
@@ -144,17 +146,13 @@ func userFormOf(u *models.User) templates.UserFormView {
 		IsActive: u.IsActive, Checked: u.Weekoffs, CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt, Version: u.Version}
 }
 
-// userInputFromForm reads the fields both user forms share.
-func userInputFromForm(c *gin.Context) models.UserInput {
-	form := c.Request.PostForm
+// userInputFromForm reads the fields both user forms hold in full: a missing
+// box or day is false or none.
+func userInputFromForm(form url.Values) models.UserInput {
 	name, role, active := form.Get("full_name"), form.Get("role"), form.Get("is_active") == "true"
 	days := form["weekoffs"]
 	if days == nil {
 		days = []string{}
 	}
-	in := models.UserInput{FullName: &name, Role: &role, IsActive: &active, Weekoffs: &days}
-	if pw := form.Get("password"); pw != "" {
-		in.Password = &pw
-	}
-	return in
+	return models.UserInput{FullName: &name, Role: &role, IsActive: &active, Weekoffs: &days}
 }

@@ -16,52 +16,44 @@ import (
 const msgBadLogin = "Incorrect email or password"
 
 // loginPage shows the sign-in form, or moves a signed-in visitor on.
-func (s *Server) loginPage(c *gin.Context) {
-	markPage(c)
+func (s *Server) loginPage(c *gin.Context) error {
 	next := safeNext(c.Query("next"))
 	if u, b, err := s.sessionUser(c); err == nil {
 		setUser(c, u, models.ViaForm)
 		c.Set(sessionKey, b)
 		seeOther(c, cmp.Or(next, home(u)))
-		return
+		return nil
 	}
 	if b := s.sessions.load(c.Request); b.userID() == 0 {
 		// A signed-out visitor may still carry a flash ("You have signed out").
 		c.Set(sessionKey, b)
 	}
 	s.render(c, http.StatusOK, templates.Login(s.newPage(c, "Sign in"), templates.LoginView{Next: next}))
+	return nil
 }
 
 // login checks the email and password and starts a fresh session.
-func (s *Server) login(c *gin.Context) {
-	markPage(c)
-	if !s.sameOrigin(c) || !s.parseForm(c) {
-		return
+func (s *Server) login(c *gin.Context) error {
+	form, err := parseForm(c, nil)
+	if err != nil {
+		return err
 	}
-	form := c.Request.PostForm
 	email, next := strings.TrimSpace(form.Get("email")), safeNext(form.Get("next"))
-	done, allowed := s.signInGate(c, email)
-	if !allowed {
-		return
-	}
-	u, err := s.store.Authenticate(c.Request.Context(), email, form.Get("password"))
+	u, err := s.signIn(c, email, form.Get("password"))
 	if errors.Is(err, models.ErrPassword) {
-		done(false)
 		s.log.Info("sign-in refused", "ip", c.ClientIP())
 		view := templates.LoginView{Email: email, Next: next, Error: msgBadLogin}
 		s.render(c, http.StatusUnauthorized, templates.Login(s.newPage(c, "Sign in"), view))
-		return
+		return nil
 	}
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
-	done(true)
 	if err := s.startSession(c, u.ID); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	seeOther(c, cmp.Or(next, home(u)))
+	return nil
 }
 
 // startSession replaces whatever session the request carried with a new
@@ -77,11 +69,7 @@ func (s *Server) startSession(c *gin.Context, userID int64) error {
 }
 
 // logout ends the session it came from, also for any copy of its cookie.
-func (s *Server) logout(c *gin.Context) {
-	markPage(c)
-	if !s.sameOrigin(c) {
-		return
-	}
+func (s *Server) logout(c *gin.Context) error {
 	if b := s.sessions.load(c.Request); b.id() != "" {
 		if err := s.store.EndSession(c.Request.Context(), b.id(), b.expires()); err != nil {
 			// The cookie goes anyway; only a copy of it would outlive this.
@@ -95,4 +83,5 @@ func (s *Server) logout(c *gin.Context) {
 	}
 	c.Header("Cache-Control", "no-store")
 	seeOther(c, "/login")
+	return nil
 }

@@ -4,57 +4,49 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/weekoffs/weekoffs/models"
 )
 
-const sessionKey = "weekoffs.session"
-
-// currentSession is the browser session that page resolved, or nil.
-func currentSession(c *gin.Context) *browserSession {
-	v, _ := c.Get(sessionKey)
-	b, _ := v.(*browserSession)
-	return b
-}
-
-// page wraps the handler of a page for signed-in users. It refuses
-// cross-origin posts, resolves the session's user and checks that the
-// session still stands; a visitor without one is sent to sign in.
-func (s *Server) page(h gin.HandlerFunc) gin.HandlerFunc {
+// publicPage wraps the handler of a page anyone may open (the sign-in
+// form). Its errors are answered with error pages, and it refuses
+// cross-origin posts.
+func (s *Server) publicPage(h handler) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		markPage(c)
-		if !s.sameOrigin(c) {
-			return
+		answerWith(c, s.pageResponder)
+		err := s.sameOrigin(c)
+		if err == nil {
+			err = h(c)
 		}
-		u, b, err := s.sessionUser(c)
-		switch {
-		case models.IsUnavailable(err):
+		if err != nil {
 			s.fail(c, err)
-			return
-		case err != nil:
-			s.toLogin(c)
-			return
 		}
-		setUser(c, u, models.ViaForm)
-		c.Set(sessionKey, b)
-		h(c)
 	}
 }
 
-// adminPage wraps the handler of a page for admins only.
-func (s *Server) adminPage(h gin.HandlerFunc) gin.HandlerFunc {
-	return s.page(func(c *gin.Context) {
-		if !currentUser(c).IsAdmin() {
-			s.detail(c, http.StatusForbidden, "Admin privileges required")
-			return
+// page wraps the handler of a page for signed-in users. It resolves the
+// session's user and checks that the session still stands; a visitor
+// without one is sent to sign in.
+func (s *Server) page(h handler) gin.HandlerFunc {
+	return s.publicPage(func(c *gin.Context) error {
+		u, b, err := s.sessionUser(c)
+		switch {
+		case models.IsUnavailable(err):
+			return err
+		case err != nil:
+			s.toLogin(c)
+			return nil
 		}
-		setUser(c, currentUser(c), models.ViaAdmin)
-		h(c)
+		setUser(c, u, models.ViaForm)
+		c.Set(sessionKey, b)
+		return h(c)
 	})
 }
+
+// adminPage wraps the handler of a page for admins only.
+func (s *Server) adminPage(h handler) gin.HandlerFunc { return s.page(adminOnly(h)) }
 
 var errNoSession = errors.New("no live session")
 
@@ -104,46 +96,13 @@ func (s *Server) toLogin(c *gin.Context) {
 
 // sameOrigin refuses a state-changing request that a browser sent from
 // another origin (http.CrossOriginProtection: Sec-Fetch-Site, else Origin
-// against Host). It answers the request itself when it refuses.
-func (s *Server) sameOrigin(c *gin.Context) bool {
+// against Host).
+func (s *Server) sameOrigin(c *gin.Context) error {
 	if err := s.crossOrigin.Check(c.Request); err != nil {
 		s.log.Warn("cross-origin request refused", "method", c.Request.Method, "path", c.Request.URL.Path,
 			"sec_fetch_site", c.GetHeader("Sec-Fetch-Site"), "origin", c.GetHeader("Origin"))
-		markPage(c)
-		s.render(c, http.StatusForbidden, s.crossOriginPage(c))
-		return false
+		return &httpError{status: http.StatusForbidden, detail: "Cross-origin request refused", heading: "Request refused",
+			message: "This form was sent from another site, so it was not accepted. Nothing was changed."}
 	}
-	return true
-}
-
-// safeNext returns next when it is a path on this site, and "" otherwise:
-// never another host ("//evil.example", "https://…", "/\evil.example"),
-// never a scheme such as javascript:.
-func safeNext(next string) string {
-	if next == "" || len(next) > 2000 || next[0] != '/' || strings.HasPrefix(next, "//") ||
-		strings.ContainsAny(next, "\\\x00\r\n\t") {
-		return ""
-	}
-	u, err := url.Parse(next)
-	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || !strings.HasPrefix(u.Path, "/") {
-		return ""
-	}
-	if u.Path == "/login" || u.Path == "/logout" {
-		return ""
-	}
-	return next
-}
-
-// home is where a signed-in user starts: admins at the user list,
-// employees at their own page.
-func home(u *models.User) string {
-	if u.IsAdmin() {
-		return "/admin/users"
-	}
-	return "/me"
-}
-
-// startPage sends the signed-in visitor to their start page.
-func (s *Server) startPage(c *gin.Context) {
-	seeOther(c, home(currentUser(c)))
+	return nil
 }

@@ -1,0 +1,92 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/weekoffs/weekoffs/models"
+)
+
+// publicAPI wraps a JSON handler that needs no sign-in; its errors are
+// answered in FastAPI's JSON shape.
+func (s *Server) publicAPI(h handler) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if err := h(c); err != nil {
+			s.fail(c, err)
+		}
+	}
+}
+
+// api wraps a JSON handler for API clients. They authenticate with a bearer
+// token only: a browser's session cookie never authenticates the JSON API,
+// so the API has no cross-site request forgery to defend against.
+func (s *Server) api(h handler) gin.HandlerFunc {
+	return s.publicAPI(func(c *gin.Context) error {
+		if err := s.authenticate(c); err != nil {
+			return err
+		}
+		return h(c)
+	})
+}
+
+// adminAPI wraps a JSON handler for admins only.
+func (s *Server) adminAPI(h handler) gin.HandlerFunc { return s.api(adminOnly(h)) }
+
+// adminOnly runs h for admins, recording them as acting as admins; anyone
+// else is refused.
+func adminOnly(h handler) handler {
+	return func(c *gin.Context) error {
+		u := currentUser(c)
+		if !u.IsAdmin() {
+			return errStatus(http.StatusForbidden, "Admin privileges required")
+		}
+		setUser(c, u, models.ViaAdmin)
+		return h(c)
+	}
+}
+
+// authenticate resolves the bearer token's user into the context (the Go
+// counterpart of the Python service's get_current_user). A missing or bad
+// token, an unknown or an inactive user all get the same 401; a database
+// out of reach is not the client's fault and is not told as such.
+func (s *Server) authenticate(c *gin.Context) error {
+	u, err := s.bearerUser(c)
+	if err != nil {
+		if models.IsUnavailable(err) {
+			return err
+		}
+		return errNotAuthenticated()
+	}
+	setUser(c, u, models.ViaAPI)
+	return nil
+}
+
+// errNotAuthenticated answers a request without a valid bearer token.
+func errNotAuthenticated() *httpError {
+	return errStatus(http.StatusUnauthorized, "Not authenticated").withHeader("WWW-Authenticate", "Bearer")
+}
+
+var errNoToken = errors.New("no bearer token")
+
+// bearerUser returns the active user named by the request's bearer token.
+func (s *Server) bearerUser(c *gin.Context) (*models.User, error) {
+	scheme, raw, ok := strings.Cut(c.GetHeader("Authorization"), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") || raw == "" {
+		return nil, errNoToken
+	}
+	email, err := s.tokens.subject(strings.TrimSpace(raw))
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.store.UserByEmail(c.Request.Context(), email)
+	if err != nil {
+		return nil, err
+	}
+	if !u.IsActive {
+		return nil, errors.New("user is inactive")
+	}
+	return u, nil
+}

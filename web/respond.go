@@ -1,0 +1,142 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/weekoffs/weekoffs/models"
+)
+
+// handler is how every handler of the server is written: it answers the
+// request, or returns why it could not, and s.fail answers that.
+type handler func(c *gin.Context) error
+
+// httpError is an answer that ends a request early: its status, the detail
+// clients read, a 422's field errors, and headers that go with it. Helpers
+// return one as an error; it reaches the client through s.fail.
+type httpError struct {
+	status  int
+	detail  string
+	fields  models.FieldErrors // a 422's problems, each Loc led by where the input came from
+	header  http.Header
+	message string // what an error page says, where not the status's usual words
+	heading string // an error page's heading, where not the status's usual one
+}
+
+func (e *httpError) Error() string { return fmt.Sprintf("%d %s", e.status, e.detail) }
+
+// errStatus is an error answered with status and a fixed detail text.
+func errStatus(status int, detail string) *httpError {
+	return &httpError{status: status, detail: detail}
+}
+
+// errInvalid is a 422 in FastAPI's validation shape; where ("body", "query",
+// "path") leads each problem's location.
+func errInvalid(where string, errs models.FieldErrors) *httpError {
+	out := make(models.FieldErrors, len(errs))
+	for i, e := range errs {
+		e.Loc = append([]any{where}, e.Loc...)
+		out[i] = e
+	}
+	return &httpError{status: http.StatusUnprocessableEntity, detail: "Unprocessable Entity", fields: out}
+}
+
+// withHeader adds a header that is sent with the answer.
+func (e *httpError) withHeader(key, value string) *httpError {
+	if e.header == nil {
+		e.header = http.Header{}
+	}
+	e.header.Set(key, value)
+	return e
+}
+
+// domainErrors maps the model layer's errors to what clients are told: the
+// JSON detail and, for pages, the words of the error page.
+var domainErrors = []struct {
+	err             error
+	status          int
+	detail, message string
+}{
+	{models.ErrNotFound, http.StatusNotFound, "User not found", "There is no user with this number."},
+	{models.ErrConflict, http.StatusConflict, "A user with this email already exists", ""},
+	{models.ErrLastAdmin, http.StatusConflict, "Cannot demote or deactivate the last active admin", ""},
+	{models.ErrPassword, http.StatusBadRequest, "Incorrect password", ""},
+	{models.ErrStale, http.StatusPreconditionFailed, staleDetail, ""},
+}
+
+// staleDetail answers a write based on an old version of the user.
+const staleDetail = "The user was changed by someone else; fetch it again and retry"
+
+// fail answers a request that failed with err, through the responder its
+// route installed (JSON unless a page wrapper installed the page one).
+func (s *Server) fail(c *gin.Context, err error) {
+	e := s.classify(c, err)
+	for k, v := range e.header {
+		c.Writer.Header()[k] = v
+	}
+	respond := s.respondJSON
+	if r, ok := c.Get(responderKey); ok {
+		respond = r.(responder)
+	}
+	respond(c, e)
+}
+
+// classify finds the answer to err. Only httpErrors and the model layer's
+// known errors are described; anything else is logged and becomes a bare
+// 500, whose body never holds the error's text.
+func (s *Server) classify(c *gin.Context, err error) *httpError {
+	if e, ok := errors.AsType[*httpError](err); ok {
+		return e
+	}
+	if fe, ok := errors.AsType[models.FieldErrors](err); ok {
+		return errInvalid("body", fe)
+	}
+	for _, d := range domainErrors {
+		if errors.Is(err, d.err) {
+			return &httpError{status: d.status, detail: d.detail, message: d.message}
+		}
+	}
+	switch {
+	case errors.Is(err, context.Canceled) && c.Request.Context().Err() != nil:
+		// The client went away; nobody reads this answer.
+		return errStatus(499, "Client Closed Request")
+	case models.IsUnavailable(err):
+		s.log.Warn("database unavailable", "path", c.Request.URL.Path, "error", err)
+		return errStatus(http.StatusServiceUnavailable, "Database unavailable")
+	}
+	s.log.Error("request failed", "path", c.Request.URL.Path, "error", err)
+	return errStatus(http.StatusInternalServerError, "Internal Server Error")
+}
+
+// responder writes a failed request's answer in the form its route speaks.
+type responder func(c *gin.Context, e *httpError)
+
+const responderKey = "weekoffs.responder"
+
+// answerWith installs the responder of the request's route; wrappers call it
+// once, before anything can fail.
+func answerWith(c *gin.Context, r responder) { c.Set(responderKey, r) }
+
+// respondJSON writes FastAPI's error shape: {"detail": "..."}, or the list
+// of field errors of a 422.
+func (s *Server) respondJSON(c *gin.Context, e *httpError) {
+	if e.fields != nil {
+		c.AbortWithStatusJSON(e.status, gin.H{"detail": e.fields})
+		return
+	}
+	c.AbortWithStatusJSON(e.status, gin.H{"detail": e.detail})
+}
+
+// respondPage answers with an error page. A 422 that reaches it is in the
+// address (a form's own problems are shown beside its fields), so the page
+// does not exist.
+func (s *Server) respondPage(c *gin.Context, e *httpError) {
+	if e.status == http.StatusUnprocessableEntity {
+		e = errStatus(http.StatusNotFound, "Not Found")
+	}
+	s.errorPage(c, e)
+}
