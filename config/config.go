@@ -68,9 +68,21 @@ func (c Config) Development() bool { return c.Env == EnvDevelopment }
 // QueryExecModes lists the accepted DB_QUERY_EXEC_MODE values, as pgx names them.
 var QueryExecModes = []string{"cache_statement", "cache_describe", "describe_exec", "exec", "simple_protocol"}
 
-// Load reads the configuration through getenv (os.Getenv in production, a map
-// in tests) and returns an error naming the first variable that is wrong.
+// Load reads the configuration of a server through getenv (os.Getenv in
+// production, a map in tests) and returns an error naming the first variable
+// that is wrong.
 func Load(getenv func(string) string) (Config, error) {
+	return load(getenv, true)
+}
+
+// LoadDatabaseTool reads the configuration of a command that only works on
+// the database (migrate, seed, createuser): the same settings, but it signs
+// nothing, so SECRET_KEY is neither needed nor read.
+func LoadDatabaseTool(getenv func(string) string) (Config, error) {
+	return load(getenv, false)
+}
+
+func load(getenv func(string) string, signs bool) (Config, error) {
 	r := reader{getenv: getenv}
 	c := Config{
 		Env:                 r.oneOf("APP_ENV", EnvProduction, []string{EnvDevelopment, EnvProduction}),
@@ -111,6 +123,9 @@ func Load(getenv func(string) string) (Config, error) {
 		return Config{}, fmt.Errorf("DATABASE_URL: %w", err)
 	}
 	c.DatabaseURL, c.DatabaseURLNote = dbURL, note
+	if !signs {
+		return c, nil
+	}
 
 	c.SecretKey = getenv("SECRET_KEY")
 	switch {

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"net/url"
 	"strings"
@@ -24,13 +23,12 @@ const (
 // database if it is missing, migrates, seeds the demo users once, prints how
 // to sign in, and serves.
 func devCommand(ctx context.Context, e env, args []string) error {
-	fs := flag.NewFlagSet("dev", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
+	fs := newFlags("dev", e)
 	users := fs.Int("users", demoUsers, "how many demo users to seed on first start")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	cfg, log, err := setup(e)
+	cfg, log, err := setup(e, config.Load)
 	if err != nil {
 		return err
 	}
@@ -40,12 +38,17 @@ func devCommand(ctx context.Context, e env, args []string) error {
 	if err := createDatabase(ctx, cfg); err != nil {
 		return err
 	}
-	store, err := openStore(ctx, cfg, log, true)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	n, err := store.Seed(ctx, *users, demoPassword, nil)
+	return withStore(ctx, cfg, log, true, func(store *models.Store) error {
+		if err := seedDemo(ctx, store, *users, e); err != nil {
+			return err
+		}
+		return serve(ctx, cfg, store, log, e)
+	})
+}
+
+// seedDemo seeds the demo users once and says how to sign in.
+func seedDemo(ctx context.Context, store *models.Store, users int, e env) error {
+	n, err := store.Seed(ctx, users, demoPassword, nil)
 	switch {
 	case errors.Is(err, models.ErrAlreadySeeded):
 		fmt.Fprintln(e.stdout, "demo users already present")
@@ -56,7 +59,7 @@ func devCommand(ctx context.Context, e env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "sign in as the demo admin:    %s / %s\n", models.SeedAdminEmail, demoPassword)
 	fmt.Fprintf(e.stdout, "sign in as a demo employee:   %s / %s\n", models.SeedEmployeeEmail(1), demoPassword)
-	return serve(ctx, cfg, store, log, e)
+	return nil
 }
 
 // createDatabase creates the database DATABASE_URL names if the server does

@@ -9,8 +9,6 @@ import (
 	"log/slog"
 	"strings"
 
-	"github.com/gin-gonic/gin"
-
 	"github.com/weekoffs/weekoffs/config"
 	"github.com/weekoffs/weekoffs/models"
 )
@@ -60,9 +58,18 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	return err
 }
 
-// setup loads the configuration and builds the logger every command uses.
-func setup(e env) (config.Config, *slog.Logger, error) {
-	cfg, err := config.Load(e.getenv)
+// newFlags is a command's flag set; its errors and help go to stderr.
+func newFlags(name string, e env) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	return fs
+}
+
+// setup loads the configuration with load (config.Load for the commands that
+// serve, config.LoadDatabaseTool for those that only work on the database)
+// and builds the logger the command uses.
+func setup(e env, load func(func(string) string) (config.Config, error)) (config.Config, *slog.Logger, error) {
+	cfg, err := load(e.getenv)
 	if err != nil {
 		return config.Config{}, nil, err
 	}
@@ -73,7 +80,6 @@ func setup(e env) (config.Config, *slog.Logger, error) {
 	if cfg.SecretKeyGenerated {
 		log.Warn("SECRET_KEY is not set: using the built-in development key; set SECRET_KEY outside development")
 	}
-	gin.SetMode(gin.ReleaseMode)
 	return cfg, log, nil
 }
 
@@ -88,39 +94,32 @@ func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 	return slog.New(slog.NewJSONHandler(w, opts))
 }
 
-// openStore opens the database, waits for it to answer, and migrates it.
-func openStore(ctx context.Context, cfg config.Config, log *slog.Logger, migrate bool) (*models.Store, error) {
+// withStore opens the database, waits for it to answer, migrates it if
+// asked, runs fn with it, and closes it when fn returns.
+func withStore(ctx context.Context, cfg config.Config, log *slog.Logger, migrate bool, fn func(*models.Store) error) error {
 	store, err := models.Open(cfg, log)
 	if err != nil {
-		return nil, err
+		return err
 	}
+	defer store.Close()
 	if err := waitForDatabase(ctx, store, cfg, log); err != nil {
-		store.Close()
-		return nil, err
+		return err
 	}
 	if migrate {
 		if err := store.Migrate(ctx); err != nil {
-			store.Close()
-			return nil, err
+			return err
 		}
 	}
-	return store, nil
+	return fn(store)
 }
 
 func migrateCommand(ctx context.Context, e env, args []string) error {
-	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	if err := fs.Parse(args); err != nil {
+	if err := newFlags("migrate", e).Parse(args); err != nil {
 		return err
 	}
-	cfg, log, err := setup(e)
+	cfg, log, err := setup(e, config.LoadDatabaseTool)
 	if err != nil {
 		return err
 	}
-	store, err := openStore(ctx, cfg, log, true)
-	if err != nil {
-		return err
-	}
-	store.Close()
-	return nil
+	return withStore(ctx, cfg, log, true, func(*models.Store) error { return nil })
 }

@@ -3,12 +3,13 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
 	"time"
+
+	"github.com/gin-gonic/gin"
 
 	"github.com/weekoffs/weekoffs/config"
 	"github.com/weekoffs/weekoffs/models"
@@ -19,28 +20,25 @@ import (
 const shutdownGrace = 20 * time.Second
 
 func serveCommand(ctx context.Context, e env, args []string) error {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
+	fs := newFlags("serve", e)
 	migrate := fs.Bool("migrate", true, "apply pending migrations before serving")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	cfg, log, err := setup(e)
+	cfg, log, err := setup(e, config.Load)
 	if err != nil {
 		return err
 	}
-	store, err := openStore(ctx, cfg, log, *migrate)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	return serve(ctx, cfg, store, log, e)
+	return withStore(ctx, cfg, log, *migrate, func(store *models.Store) error {
+		return serve(ctx, cfg, store, log, e)
+	})
 }
 
 // serve runs the HTTP server until ctx is cancelled, then shuts down
 // gracefully: it stops accepting, lets requests in flight finish, and returns
 // so the caller closes the database last.
 func serve(ctx context.Context, cfg config.Config, store *models.Store, log *slog.Logger, e env) error {
+	gin.SetMode(gin.ReleaseMode)
 	handler, err := web.NewServer(cfg, store, log)
 	if err != nil {
 		return err

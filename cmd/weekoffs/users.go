@@ -4,18 +4,17 @@ import (
 	"bufio"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"strings"
 	"time"
 
+	"github.com/weekoffs/weekoffs/config"
 	"github.com/weekoffs/weekoffs/models"
 )
 
 func createUserCommand(ctx context.Context, e env, args []string) error {
-	fs := flag.NewFlagSet("createuser", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
+	fs := newFlags("createuser", e)
 	email := fs.String("email", "", "the user's email (required)")
 	name := fs.String("name", "", "the user's full name (required)")
 	role := fs.String("role", "employee", "admin or employee")
@@ -36,29 +35,25 @@ func createUserCommand(ctx context.Context, e env, args []string) error {
 		days := strings.Split(*weekoffs, ",")
 		in.Weekoffs = &days
 	}
-	cfg, log, err := setup(e)
+	cfg, log, err := setup(e, config.LoadDatabaseTool)
 	if err != nil {
 		return err
 	}
-	store, err := openStore(ctx, cfg, log, false)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	u, err := store.CreateUser(ctx, in)
-	if fe, ok := errors.AsType[models.FieldErrors](err); ok {
-		return fmt.Errorf("createuser: %s", strings.TrimPrefix(fe.Error(), "invalid input: "))
-	}
-	if err != nil {
-		return fmt.Errorf("createuser: %w", err)
-	}
-	fmt.Fprintf(e.stdout, "created %s %s (id %d)\n", u.Role, u.Email, u.ID)
-	return nil
+	return withStore(ctx, cfg, log, false, func(store *models.Store) error {
+		u, err := store.CreateUser(ctx, in)
+		if fe, ok := errors.AsType[models.FieldErrors](err); ok {
+			return fmt.Errorf("createuser: %s", strings.TrimPrefix(fe.Error(), "invalid input: "))
+		}
+		if err != nil {
+			return fmt.Errorf("createuser: %w", err)
+		}
+		fmt.Fprintf(e.stdout, "created %s %s (id %d)\n", u.Role, u.Email, u.ID)
+		return nil
+	})
 }
 
 func seedCommand(ctx context.Context, e env, args []string) error {
-	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
+	fs := newFlags("seed", e)
 	users := fs.Int("users", 1000, "how many users to create: admin@example.com and user1… employees")
 	password := fs.String("password", "", "the password of every seeded user (required)")
 	if err := fs.Parse(args); err != nil {
@@ -67,26 +62,23 @@ func seedCommand(ctx context.Context, e env, args []string) error {
 	if *password == "" {
 		return errors.New("seed: --password is required")
 	}
-	cfg, log, err := setup(e)
+	cfg, log, err := setup(e, config.LoadDatabaseTool)
 	if err != nil {
 		return err
 	}
-	store, err := openStore(ctx, cfg, log, false)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	start := time.Now()
-	n, err := store.Seed(ctx, *users, *password, progressPrinter(e))
-	if errors.Is(err, models.ErrAlreadySeeded) {
-		fmt.Fprintln(e.stdout, "already seeded: added no users ("+models.SeedAdminEmail+" exists)")
+	return withStore(ctx, cfg, log, false, func(store *models.Store) error {
+		start := time.Now()
+		n, err := store.Seed(ctx, *users, *password, progressPrinter(e))
+		if errors.Is(err, models.ErrAlreadySeeded) {
+			fmt.Fprintln(e.stdout, "already seeded: added no users ("+models.SeedAdminEmail+" exists)")
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "seeded %d users in %s\n", n, time.Since(start).Round(time.Millisecond))
 		return nil
-	}
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stdout, "seeded %d users in %s\n", n, time.Since(start).Round(time.Millisecond))
-	return nil
+	})
 }
 
 // progressPrinter shows a progress line when stderr is a terminal, and nothing otherwise.
