@@ -28,23 +28,18 @@ func (ch userChange) demotes() bool {
 // false or an empty list is written rather than skipped as a zero value.
 func (ch userChange) columns() map[string]any {
 	cols := map[string]any{"updated_at": gorm.Expr("now()"), "version": gorm.Expr("version + 1")}
-	if ch.Email != nil {
-		cols["email"] = *ch.Email
-	}
-	if ch.FullName != nil {
-		cols["full_name"] = *ch.FullName
-	}
-	if ch.Role != nil {
-		cols["role"] = *ch.Role
-	}
-	if ch.IsActive != nil {
-		cols["is_active"] = *ch.IsActive
-	}
-	if ch.Weekoffs != nil {
-		cols["weekoffs"] = *ch.Weekoffs
-	}
-	if ch.PasswordHash != nil {
-		cols["password_hash"] = *ch.PasswordHash
-	}
+	setColumn(cols, "email", ch.Email)
+	setColumn(cols, "full_name", ch.FullName)
+	setColumn(cols, "role", ch.Role)
+	setColumn(cols, "is_active", ch.IsActive)
+	setColumn(cols, "weekoffs", ch.Weekoffs)
+	setColumn(cols, "password_hash", ch.PasswordHash)
 	return cols
+}
+
+// setColumn writes a changed value into cols; nil is no change.
+func setColumn[T any](cols map[string]any, name string, v *T) {
+	if v != nil {
+		cols[name] = *v
+	}
 }

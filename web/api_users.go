@@ -25,11 +25,7 @@ func (s *Server) listUsers(c *gin.Context) error {
 
 // getUser returns one user.
 func (s *Server) getUser(c *gin.Context) error {
-	id, err := userIDParam(c)
-	if err != nil {
-		return err
-	}
-	u, err := s.store.UserByID(c.Request.Context(), id)
+	u, err := s.userOfPath(c)
 	if err != nil {
 		return err
 	}
@@ -83,6 +79,15 @@ func userFields(in *models.UserInput) []field {
 		listField("weekoffs", &in.Weekoffs, false),
 		stringField("password", &in.Password, false),
 	}
+}
+
+// userOfPath is the user the address's :id names.
+func (s *Server) userOfPath(c *gin.Context) (*models.User, error) {
+	id, err := userIDParam(c)
+	if err != nil {
+		return nil, err
+	}
+	return s.store.UserByID(c.Request.Context(), id)
 }
 
 // userIDParam reads the :id path parameter. A malformed one is a 422, as

@@ -10,8 +10,9 @@ import (
 	"github.com/weekoffs/weekoffs/models"
 )
 
-// publicAPI wraps a JSON handler that needs no sign-in; its errors are
-// answered in FastAPI's JSON shape.
+// publicAPI wraps a JSON handler that needs no sign-in. It is also the root
+// of every other wrapper: it answers the handler's error through s.fail, in
+// FastAPI's JSON shape unless a page wrapper installed the page responder.
 func (s *Server) publicAPI(h handler) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if err := h(c); err != nil {

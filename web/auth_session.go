@@ -14,16 +14,13 @@ import (
 // form). Its errors are answered with error pages, and it refuses
 // cross-origin posts.
 func (s *Server) publicPage(h handler) gin.HandlerFunc {
-	return func(c *gin.Context) {
+	return s.publicAPI(func(c *gin.Context) error {
 		answerWith(c, s.pageResponder)
-		err := s.sameOrigin(c)
-		if err == nil {
-			err = h(c)
+		if err := s.sameOrigin(c); err != nil {
+			return err
 		}
-		if err != nil {
-			s.fail(c, err)
-		}
-	}
+		return h(c)
+	})
 }
 
 // page wraps the handler of a page for signed-in users. It resolves the

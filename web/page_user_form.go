@@ -14,11 +14,7 @@ import (
 
 // userPage shows one user's edit form: the HTML form of GET /admin/users/{id}.
 func (s *Server) userPage(c *gin.Context) error {
-	id, err := userIDParam(c)
-	if err != nil {
-		return err
-	}
-	u, err := s.store.UserByID(c.Request.Context(), id)
+	u, err := s.userOfPath(c)
 	if err != nil {
 		return err
 	}

@@ -25,10 +25,7 @@ const (
 func devCommand(ctx context.Context, e env, args []string) error {
 	fs := newFlags("dev", e)
 	users := fs.Int("users", demoUsers, "how many demo users to seed on first start")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	cfg, log, err := setup(e, config.Load)
+	cfg, log, err := setup(e, fs, args, config.Load)
 	if err != nil {
 		return err
 	}

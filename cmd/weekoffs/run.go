@@ -65,10 +65,13 @@ func newFlags(name string, e env) *flag.FlagSet {
 	return fs
 }
 
-// setup loads the configuration with load (config.Load for the commands that
-// serve, config.LoadDatabaseTool for those that only work on the database)
-// and builds the logger the command uses.
-func setup(e env, load func(func(string) string) (config.Config, error)) (config.Config, *slog.Logger, error) {
+// setup parses a command's flags, loads the configuration with load
+// (config.Load for the commands that serve, config.LoadDatabaseTool for those
+// that only work on the database) and builds the logger the command uses.
+func setup(e env, fs *flag.FlagSet, args []string, load func(func(string) string) (config.Config, error)) (config.Config, *slog.Logger, error) {
+	if err := fs.Parse(args); err != nil {
+		return config.Config{}, nil, err
+	}
 	cfg, err := load(e.getenv)
 	if err != nil {
 		return config.Config{}, nil, err
@@ -114,10 +117,7 @@ func withStore(ctx context.Context, cfg config.Config, log *slog.Logger, migrate
 }
 
 func migrateCommand(ctx context.Context, e env, args []string) error {
-	if err := newFlags("migrate", e).Parse(args); err != nil {
-		return err
-	}
-	cfg, log, err := setup(e, config.LoadDatabaseTool)
+	cfg, log, err := setup(e, newFlags("migrate", e), args, config.LoadDatabaseTool)
 	if err != nil {
 		return err
 	}

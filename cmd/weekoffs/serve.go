@@ -22,10 +22,7 @@ const shutdownGrace = 20 * time.Second
 func serveCommand(ctx context.Context, e env, args []string) error {
 	fs := newFlags("serve", e)
 	migrate := fs.Bool("migrate", true, "apply pending migrations before serving")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	cfg, log, err := setup(e, config.Load)
+	cfg, log, err := setup(e, fs, args, config.Load)
 	if err != nil {
 		return err
 	}

@@ -20,7 +20,8 @@ func createUserCommand(ctx context.Context, e env, args []string) error {
 	role := fs.String("role", "employee", "admin or employee")
 	password := fs.String("password", "", "the password; read from the first line of stdin when not given")
 	weekoffs := fs.String("weekoffs", "", "comma-separated week-off days, such as sat,sun")
-	if err := fs.Parse(args); err != nil {
+	cfg, log, err := setup(e, fs, args, config.LoadDatabaseTool)
+	if err != nil {
 		return err
 	}
 	if *password == "" {
@@ -34,10 +35,6 @@ func createUserCommand(ctx context.Context, e env, args []string) error {
 	if *weekoffs != "" {
 		days := strings.Split(*weekoffs, ",")
 		in.Weekoffs = &days
-	}
-	cfg, log, err := setup(e, config.LoadDatabaseTool)
-	if err != nil {
-		return err
 	}
 	return withStore(ctx, cfg, log, false, func(store *models.Store) error {
 		u, err := store.CreateUser(ctx, in)
@@ -56,15 +53,12 @@ func seedCommand(ctx context.Context, e env, args []string) error {
 	fs := newFlags("seed", e)
 	users := fs.Int("users", 1000, "how many users to create: admin@example.com and user1… employees")
 	password := fs.String("password", "", "the password of every seeded user (required)")
-	if err := fs.Parse(args); err != nil {
+	cfg, log, err := setup(e, fs, args, config.LoadDatabaseTool)
+	if err != nil {
 		return err
 	}
 	if *password == "" {
 		return errors.New("seed: --password is required")
-	}
-	cfg, log, err := setup(e, config.LoadDatabaseTool)
-	if err != nil {
-		return err
 	}
 	return withStore(ctx, cfg, log, false, func(store *models.Store) error {
 		start := time.Now()
