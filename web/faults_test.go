@@ -15,6 +15,7 @@ import (
 
 	"github.com/weekoffs/weekoffs/config"
 	"github.com/weekoffs/weekoffs/models"
+	"github.com/weekoffs/weekoffs/models/modelstest"
 )
 
 // slack is what a busy two-core machine running the race detector may add
@@ -110,7 +111,7 @@ func serveHTTP(t testing.TB, a *app) (base string, client *http.Client) {
 // waitPoolIdle waits until no connection is in use and no acquire waits.
 func waitPoolIdle(t testing.TB, a *app) {
 	t.Helper()
-	if !eventually(t, 10*time.Second, func() bool {
+	if !modelstest.Eventually(t, 10*time.Second, func() bool {
 		st := a.store.PoolStats()
 		return st.InUse == 0 && st.Waiting == 0
 	}) {
@@ -212,7 +213,7 @@ func TestFaultDatabaseDown(t *testing.T) {
 			phase.Store(comingBack)
 			proxy.start()
 			restarted := time.Now()
-			if !eventually(t, 10*time.Second, func() bool {
+			if !modelstest.Eventually(t, 10*time.Second, func() bool {
 				return get(client, base, "/health", "").status == http.StatusOK
 			}) {
 				t.Fatal("the service did not recover after the database came back")
@@ -312,7 +313,7 @@ func lockWaiters(t testing.TB, dbURL string) int {
 func waitLockWaiters(t testing.TB, dbURL string, n int) {
 	t.Helper()
 	var waiting int
-	if !eventually(t, 10*time.Second, func() bool {
+	if !modelstest.Eventually(t, 10*time.Second, func() bool {
 		waiting = lockWaiters(t, dbURL)
 		return waiting == n
 	}) {
@@ -447,10 +448,10 @@ func TestFaultPoolExhaustion(t *testing.T) {
 			replies[i] = get(client, base, []string{"/me", "/admin/users?limit=5"}[i%2], tok)
 		})
 	}
-	warned := eventually(t, 10*time.Second, func() bool {
+	warned := modelstest.Eventually(t, 10*time.Second, func() bool {
 		return strings.Contains(a.logs.String(), `"msg":"database pool near exhaustion"`)
 	})
-	shed := eventually(t, 10*time.Second, func() bool {
+	shed := modelstest.Eventually(t, 10*time.Second, func() bool {
 		return strings.Contains(a.logs.String(), `"msg":"database unavailable"`)
 	})
 	release()
@@ -486,7 +487,7 @@ func TestFaultPoolExhaustion(t *testing.T) {
 		t.Errorf("statuses %v: want the %d holding a connection to succeed and the waiters that gave up to get 503", counts, a.cfg.PoolMax)
 	}
 	waitPoolIdle(t, a)
-	if !eventually(t, 5*time.Second, func() bool {
+	if !modelstest.Eventually(t, 5*time.Second, func() bool {
 		return strings.Contains(a.logs.String(), `"msg":"database pool recovered"`)
 	}) {
 		t.Error("the monitor did not log the pool's recovery")

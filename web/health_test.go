@@ -11,6 +11,7 @@ import (
 
 	"github.com/weekoffs/weekoffs/config"
 	"github.com/weekoffs/weekoffs/models"
+	"github.com/weekoffs/weekoffs/models/modelstest"
 )
 
 type healthBody struct {
@@ -150,7 +151,7 @@ func TestPoolSaturationWarning(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	warned := eventually(t, 2*time.Second, func() bool {
+	warned := modelstest.Eventually(t, 2*time.Second, func() bool {
 		return strings.Contains(a.logs.String(), `"level":"WARN","msg":"database pool near exhaustion"`)
 	})
 	if !warned {
@@ -161,7 +162,7 @@ func TestPoolSaturationWarning(t *testing.T) {
 	}
 	c1.Release()
 	c2.Release()
-	recovered := eventually(t, 2*time.Second, func() bool {
+	recovered := modelstest.Eventually(t, 2*time.Second, func() bool {
 		return strings.Contains(a.logs.String(), `"msg":"database pool recovered"`)
 	})
 	if !recovered {

@@ -11,9 +11,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -34,7 +32,7 @@ type app struct {
 	cfg    config.Config
 	store  *models.Store
 	server *web.Server
-	logs   *syncBuffer
+	logs   *modelstest.SyncBuffer
 }
 
 // newApp starts a server on a fresh database; tweak, if not nil, adjusts the settings.
@@ -44,7 +42,7 @@ func newApp(t testing.TB, tweak func(*config.Config)) *app {
 	if tweak != nil {
 		tweak(&cfg)
 	}
-	logs := &syncBuffer{}
+	logs := &modelstest.SyncBuffer{}
 	log := slog.New(slog.NewJSONHandler(io.MultiWriter(logs, t.Output()), nil))
 	store := modelstest.Open(t, cfg, log)
 	server, err := web.NewServer(cfg, store, log)
@@ -148,37 +146,6 @@ func detailOf(t testing.TB, res *httptest.ResponseRecorder) any {
 	}
 	decode(t, res, &out)
 	return out.Detail
-}
-
-// syncBuffer collects log output written from several goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-// eventually polls cond until it holds or the time is up.
-func eventually(t testing.TB, within time.Duration, cond func() bool) bool {
-	t.Helper()
-	deadline := time.Now().Add(within)
-	for time.Now().Before(deadline) {
-		if cond() {
-			return true
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	return cond()
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

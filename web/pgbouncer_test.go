@@ -192,7 +192,7 @@ server_reset_query =
 	if os.Geteuid() == 0 {
 		cmd = exec.Command("runuser", append([]string{"-u", "postgres", "--", bin}, args...)...)
 	}
-	var out syncBuffer
+	var out modelstest.SyncBuffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // stop runuser and pgbouncer together
 	if err := cmd.Start(); err != nil {
@@ -215,7 +215,7 @@ server_reset_query =
 
 	u.Host = fmt.Sprintf("127.0.0.1:%d", port)
 	via := u.String()
-	ok := eventually(t, 10*time.Second, func() bool {
+	ok := modelstest.Eventually(t, 10*time.Second, func() bool {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 		defer cancel()
 		conn, err := pgx.Connect(ctx, via)

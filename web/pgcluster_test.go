@@ -14,6 +14,7 @@ import (
 
 	"github.com/weekoffs/weekoffs/config"
 	"github.com/weekoffs/weekoffs/models"
+	"github.com/weekoffs/weekoffs/models/modelstest"
 )
 
 // pgCluster is a PostgreSQL server of the test's own, in a temporary folder,
@@ -146,7 +147,7 @@ func TestFaultDatabaseRestart(t *testing.T) {
 	cluster.start()
 	for _, path := range paths {
 		var r reply
-		if !eventually(t, 10*time.Second, func() bool {
+		if !modelstest.Eventually(t, 10*time.Second, func() bool {
 			r = get(client, base, path, tok)
 			return r.status == http.StatusOK
 		}) {
