@@ -17,7 +17,7 @@ func TestIssueToken(t *testing.T) {
 	a.user("asha@example.com", models.RoleEmployee)
 
 	t.Run("OK", func(t *testing.T) {
-		res := a.do(http.MethodPost, "/auth/token", "", strings.NewReader("username=Asha@Example.com&password=password1"), "application/x-www-form-urlencoded")
+		res := a.do(call{method: http.MethodPost, path: "/auth/token", body: "username=Asha@Example.com&password=password1", contentType: formType})
 		wantStatus(t, res, http.StatusOK)
 		var out struct {
 			AccessToken string `json:"access_token"`
@@ -36,7 +36,7 @@ func TestIssueToken(t *testing.T) {
 		"UnknownEmail":  "username=nobody@example.com&password=password1",
 	} {
 		t.Run(name, func(t *testing.T) {
-			res := a.do(http.MethodPost, "/auth/token", "", strings.NewReader(body), "application/x-www-form-urlencoded")
+			res := a.do(call{method: http.MethodPost, path: "/auth/token", body: body, contentType: formType})
 			wantStatus(t, res, http.StatusUnauthorized)
 			if got := detailOf(t, res); got != "Incorrect email or password" {
 				t.Errorf("detail: got %v", got)
@@ -44,7 +44,7 @@ func TestIssueToken(t *testing.T) {
 		})
 	}
 	t.Run("MissingFields", func(t *testing.T) {
-		res := a.do(http.MethodPost, "/auth/token", "", strings.NewReader("username=asha@example.com"), "application/x-www-form-urlencoded")
+		res := a.do(call{method: http.MethodPost, path: "/auth/token", body: "username=asha@example.com", contentType: formType})
 		wantStatus(t, res, http.StatusUnprocessableEntity)
 		if !strings.Contains(res.Body.String(), `"loc":["body","password"]`) {
 			t.Errorf("body %s does not locate the missing password", res.Body)

@@ -2,26 +2,14 @@ package web_test
 
 import (
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/weekoffs/weekoffs/config"
 	"github.com/weekoffs/weekoffs/models"
 )
-
-// signIn posts the token form from a client address.
-func (a *app) signIn(email, password, addr string) *httptest.ResponseRecorder {
-	req := httptest.NewRequest(http.MethodPost, "/auth/token", strings.NewReader("username="+email+"&password="+password))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.RemoteAddr = addr + ":40000"
-	rec := httptest.NewRecorder()
-	a.server.Handler().ServeHTTP(rec, req)
-	return rec
-}
 
 func TestSignInThrottling(t *testing.T) {
 	t.Parallel()
@@ -51,11 +39,9 @@ func TestSignInThrottling(t *testing.T) {
 	})
 	t.Run("ForwardedForIsNotTrustedByDefault", func(t *testing.T) {
 		for range 5 {
-			req := httptest.NewRequest(http.MethodPost, "/auth/token", strings.NewReader("username=x@example.com&password=nope"))
-			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-			req.Header.Set("X-Forwarded-For", "192.0.2."+strconv.Itoa(time.Now().Nanosecond()%250))
-			req.RemoteAddr = "198.18.0.1:1"
-			a.server.Handler().ServeHTTP(httptest.NewRecorder(), req)
+			forwarded := http.Header{"X-Forwarded-For": {"192.0.2." + strconv.Itoa(time.Now().Nanosecond()%250)}}
+			a.do(call{method: http.MethodPost, path: "/auth/token", body: "username=x@example.com&password=nope",
+				contentType: formType, header: forwarded, from: "198.18.0.1", want: http.StatusUnauthorized})
 		}
 		wantStatus(t, a.signIn("ben@example.com", "password1", "198.18.0.1"), http.StatusTooManyRequests)
 	})

@@ -3,24 +3,17 @@ package web_test
 import (
 	"encoding/json"
 	"net/http"
-	"net/http/httptest"
 	"slices"
-	"strings"
 	"sync"
 	"testing"
 
 	"github.com/weekoffs/weekoffs/models"
 )
 
-// withIfMatch sends a JSON request carrying If-Match and returns its status.
-func (a *app) withIfMatch(method, path, token, etag, body string) int {
-	req := httptest.NewRequest(method, path, strings.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+token)
-	req.Header.Set("If-Match", etag)
-	rec := httptest.NewRecorder()
-	a.server.Handler().ServeHTTP(rec, req)
-	return rec.Code
+// withIfMatch sends a JSON write carrying If-Match: tag and returns its status.
+func (a *app) withIfMatch(method, path, token, tag, body string) int {
+	a.t.Helper()
+	return a.do(call{method: method, path: path, token: token, body: body, header: http.Header{"If-Match": {tag}}}).Code
 }
 
 func TestIfMatch(t *testing.T) {
