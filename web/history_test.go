@@ -48,8 +48,7 @@ func TestHistory(t *testing.T) {
 	}
 
 	t.Run("OnTheUserPage", func(t *testing.T) {
-		v := a.visitor()
-		v.signIn("admin@example.com", "password1")
+		v := a.signedIn(admin)
 		page := v.get(path)
 		wantStatus(t, page, http.StatusOK)
 		wantBody(t, page, `id="history"`, "<td>Role</td><td>employee</td><td>admin</td><td>admin@example.com (admin)</td>",
