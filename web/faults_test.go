@@ -3,6 +3,8 @@ package web_test
 import (
 	"encoding/json"
 	"fmt"
+	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -52,18 +54,36 @@ func (r reply) unavailable() bool {
 	return r.detail == "Database unavailable"
 }
 
-// get sends a JSON GET through a real HTTP client.
-func get(client *http.Client, base, path, token string) reply {
-	return send(client, http.MethodGet, base, path, token, "")
+// remote is the app behind a real HTTP server, for the tests that need a
+// network between client and server: timeouts, cut connections, load.
+type remote struct {
+	t      testing.TB
+	base   string // such as http://127.0.0.1:41234
+	client *http.Client
 }
 
-// send sends a JSON request through a real HTTP client.
-func send(client *http.Client, method, base, path, token, body string) reply {
+// serveHTTP runs the app's handler on a real HTTP server for the test.
+func serveHTTP(t testing.TB, a *app) *remote {
+	srv := httptest.NewServer(a.server.Handler())
+	t.Cleanup(srv.Close)
+	tr := &http.Transport{MaxIdleConnsPerHost: 64}
+	t.Cleanup(tr.CloseIdleConnections)
+	return &remote{t: t, base: srv.URL, client: &http.Client{Transport: tr, Timeout: 20 * time.Second}}
+}
+
+// get sends a JSON GET.
+func (rm *remote) get(path, token string) reply {
+	return rm.send(http.MethodGet, path, token, "")
+}
+
+// send sends a JSON request and holds the exchange against the OpenAPI
+// document, as a.do does.
+func (rm *remote) send(method, path, token, body string) reply {
 	r := reply{path: method + " " + path, start: time.Now()}
 	if method == http.MethodGet {
 		r.path = path
 	}
-	req, err := http.NewRequest(method, base+path, strings.NewReader(body))
+	req, err := http.NewRequest(method, rm.base+path, strings.NewReader(body))
 	if err != nil {
 		r.err = err
 		return r
@@ -75,37 +95,40 @@ func send(client *http.Client, method, base, path, token, body string) reply {
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	res, err := client.Do(req)
-	if err != nil {
-		r.err = err
+	res, err := rm.client.Do(req)
+	if err == nil {
+		rec := httptest.NewRecorder()
+		maps.Copy(rec.Header(), res.Header)
+		rec.WriteHeader(res.StatusCode)
+		_, err = io.Copy(rec.Body, res.Body)
+		res.Body.Close()
+		r.status = res.StatusCode
 		r.elapsed = time.Since(r.start)
-		return r
+		if err == nil {
+			conform(rm.t, method, path, req.Header, []byte(body), rec)
+			r.detail, err = replyDetail(rec.Body.Bytes())
+		}
 	}
-	defer res.Body.Close()
+	if err != nil {
+		r.err = fmt.Errorf("status %d: %w", r.status, err)
+		r.elapsed = time.Since(r.start)
+	}
+	return r
+}
+
+// replyDetail is the "detail" of an error body, or the "status" of /health's.
+func replyDetail(body []byte) (string, error) {
 	var out struct {
 		Detail any    `json:"detail"`
 		Status string `json:"status"`
 	}
-	if err := json.NewDecoder(res.Body).Decode(&out); err != nil {
-		r.err = fmt.Errorf("status %d, body: %w", res.StatusCode, err)
+	if err := json.Unmarshal(body, &out); err != nil {
+		return "", fmt.Errorf("body: %w", err)
 	}
-	r.status = res.StatusCode
 	if out.Detail != nil {
-		r.detail = fmt.Sprint(out.Detail)
-	} else {
-		r.detail = out.Status
+		return fmt.Sprint(out.Detail), nil
 	}
-	r.elapsed = time.Since(r.start)
-	return r
-}
-
-// serveHTTP runs the app's handler on a real HTTP server for the test.
-func serveHTTP(t testing.TB, a *app) (base string, client *http.Client) {
-	srv := httptest.NewServer(a.server.Handler())
-	t.Cleanup(srv.Close)
-	tr := &http.Transport{MaxIdleConnsPerHost: 64}
-	t.Cleanup(tr.CloseIdleConnections)
-	return srv.URL, &http.Client{Transport: tr, Timeout: 20 * time.Second}
+	return out.Status, nil
 }
 
 // waitPoolIdle waits until no connection is in use and no acquire waits.
@@ -159,7 +182,7 @@ func TestFaultDatabaseDown(t *testing.T) {
 			})
 			a.user("admin@example.com", models.RoleAdmin)
 			tok := a.token("admin@example.com", "password1")
-			base, client := serveHTTP(t, a)
+			srv := serveHTTP(t, a)
 			paths := []string{"/me", "/admin/users?limit=5", "/health"}
 
 			// Each reply is judged by the phase its request started and
@@ -190,7 +213,7 @@ func TestFaultDatabaseDown(t *testing.T) {
 						default:
 						}
 						p := phase.Load()
-						r := get(client, base, paths[i%len(paths)], tok)
+						r := srv.get(paths[i%len(paths)], tok)
 						if phase.Load() != p {
 							p = straddled
 						}
@@ -207,14 +230,14 @@ func TestFaultDatabaseDown(t *testing.T) {
 			fault.inject(proxy)
 			phase.Store(down)
 			time.Sleep(2 * acquireTimeout)
-			if r := get(client, base, "/health", ""); !r.unavailable() {
+			if r := srv.get("/health", ""); !r.unavailable() {
 				t.Errorf("health during the outage: got %s, want 503 degraded", r)
 			}
 			phase.Store(comingBack)
 			proxy.start()
 			restarted := time.Now()
 			if !modelstest.Eventually(t, 10*time.Second, func() bool {
-				return get(client, base, "/health", "").status == http.StatusOK
+				return srv.get("/health", "").status == http.StatusOK
 			}) {
 				t.Fatal("the service did not recover after the database came back")
 			}
@@ -347,18 +370,18 @@ func TestFaultConnectionLostMidQuery(t *testing.T) {
 			})
 			a.user("someone@example.com", models.RoleEmployee)
 			tok := a.token("someone@example.com", "password1")
-			base, client := serveHTTP(t, a)
+			srv := serveHTTP(t, a)
 
 			lock(t, a, tc.lock) // through the proxy too: the cut ends it
 			done := make(chan reply, 1)
-			go func() { done <- send(client, tc.method, base, tc.path, tok, tc.body) }()
+			go func() { done <- srv.send(tc.method, tc.path, tok, tc.body) }()
 			waitLockWaiters(t, direct, 1)
 			proxy.stop()
 			if r := <-done; !r.unavailable() || r.elapsed > slack {
 				t.Errorf("got %s, want a quick 503 Database unavailable", r)
 			}
 			proxy.start()
-			if r := send(client, tc.method, base, tc.path, tok, tc.body); r.status != http.StatusOK {
+			if r := srv.send(tc.method, tc.path, tok, tc.body); r.status != http.StatusOK {
 				t.Errorf("after the database came back: got %s, want 200", r)
 			}
 			waitPoolIdle(t, a)
@@ -391,11 +414,11 @@ func TestFaultSlowDatabase(t *testing.T) {
 			})
 			a.user("admin@example.com", models.RoleAdmin)
 			tok := a.token("admin@example.com", "password1")
-			base, client := serveHTTP(t, a)
+			srv := serveHTTP(t, a)
 
 			release := lockUsers(t, a)
 			for _, path := range []string{"/me", "/admin/users?limit=5", "/me"} {
-				r := get(client, base, path, tok)
+				r := srv.get(path, tok)
 				if !r.unavailable() {
 					t.Errorf("got %s, want 503 Database unavailable", r)
 				}
@@ -409,7 +432,7 @@ func TestFaultSlowDatabase(t *testing.T) {
 			}
 			release()
 			for _, path := range []string{"/me", "/admin/users?limit=5", "/health"} {
-				if r := get(client, base, path, tok); r.status != http.StatusOK || r.elapsed > slack {
+				if r := srv.get(path, tok); r.status != http.StatusOK || r.elapsed > slack {
 					t.Errorf("after the lock: got %s, want 200 at once", r)
 				}
 			}
@@ -436,8 +459,8 @@ func TestFaultPoolExhaustion(t *testing.T) {
 	})
 	a.user("admin@example.com", models.RoleAdmin)
 	tok := a.token("admin@example.com", "password1")
-	base, client := serveHTTP(t, a)
-	client.Transport.(*http.Transport).MaxIdleConnsPerHost = clients
+	srv := serveHTTP(t, a)
+	srv.client.Transport.(*http.Transport).MaxIdleConnsPerHost = clients
 
 	release := lockUsers(t, a)
 	started := time.Now()
@@ -445,7 +468,7 @@ func TestFaultPoolExhaustion(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range clients {
 		wg.Go(func() {
-			replies[i] = get(client, base, []string{"/me", "/admin/users?limit=5"}[i%2], tok)
+			replies[i] = srv.get([]string{"/me", "/admin/users?limit=5"}[i%2], tok)
 		})
 	}
 	warned := modelstest.Eventually(t, 10*time.Second, func() bool {

@@ -127,10 +127,10 @@ func TestFaultDatabaseRestart(t *testing.T) {
 	}
 	a.user("admin@example.com", models.RoleAdmin)
 	tok := a.token("admin@example.com", "password1")
-	base, client := serveHTTP(t, a)
+	srv := serveHTTP(t, a)
 	paths := []string{"/me", "/admin/users?limit=5", "/health"}
 	for _, path := range paths {
-		if r := get(client, base, path, tok); r.status != http.StatusOK {
+		if r := srv.get(path, tok); r.status != http.StatusOK {
 			t.Fatalf("before the stop: got %s, want 200", r)
 		}
 	}
@@ -138,7 +138,7 @@ func TestFaultDatabaseRestart(t *testing.T) {
 	cluster.stop()
 	for range 2 {
 		for _, path := range paths {
-			if r := get(client, base, path, tok); !r.unavailable() || r.elapsed > acquireTimeout+slack {
+			if r := srv.get(path, tok); !r.unavailable() || r.elapsed > acquireTimeout+slack {
 				t.Errorf("while stopped: got %s, want 503 within the acquire timeout (%s)", r, acquireTimeout)
 			}
 		}
@@ -148,7 +148,7 @@ func TestFaultDatabaseRestart(t *testing.T) {
 	for _, path := range paths {
 		var r reply
 		if !modelstest.Eventually(t, 10*time.Second, func() bool {
-			r = get(client, base, path, tok)
+			r = srv.get(path, tok)
 			return r.status == http.StatusOK
 		}) {
 			t.Errorf("after the start: got %s, want 200", r)
