@@ -56,8 +56,7 @@ func TestBearerAuthentication(t *testing.T) {
 	t.Parallel()
 	a := newApp(t, nil)
 	a.user("asha@example.com", models.RoleEmployee)
-	inactive := a.user("gone@example.com", models.RoleEmployee)
-	goneToken := a.token("gone@example.com", "password1")
+	inactive, goneToken := a.userWithToken("gone@example.com", models.RoleEmployee)
 	if _, err := a.store.UpdateUser(t.Context(), inactive.ID, models.UserInput{IsActive: new(false)}, 0); err != nil {
 		t.Fatal(err)
 	}
@@ -107,8 +106,7 @@ func TestBearerAuthentication(t *testing.T) {
 func TestAdminOnly(t *testing.T) {
 	t.Parallel()
 	a := newApp(t, nil)
-	emp := a.user("emp@example.com", models.RoleEmployee)
-	tok := a.token("emp@example.com", "password1")
+	emp, tok := a.userWithToken("emp@example.com", models.RoleEmployee)
 	id := "/admin/users/" + itoa(emp.ID)
 	for _, r := range []struct{ method, path, body string }{
 		{http.MethodGet, "/admin/users/", ""},

@@ -180,8 +180,7 @@ func TestFaultDatabaseDown(t *testing.T) {
 				c.AcquireTimeout = acquireTimeout
 				c.RequestTimeout = 30 * time.Second
 			})
-			a.user("admin@example.com", models.RoleAdmin)
-			tok := a.token("admin@example.com", "password1")
+			_, tok := a.userWithToken("admin@example.com", models.RoleAdmin)
 			srv := serveHTTP(t, a)
 			paths := []string{"/me", "/admin/users?limit=5", "/health"}
 
@@ -368,8 +367,7 @@ func TestFaultConnectionLostMidQuery(t *testing.T) {
 				proxy = proxyDatabase(t, c)
 				c.RequestTimeout = 30 * time.Second
 			})
-			a.user("someone@example.com", models.RoleEmployee)
-			tok := a.token("someone@example.com", "password1")
+			_, tok := a.userWithToken("someone@example.com", models.RoleEmployee)
 			srv := serveHTTP(t, a)
 
 			lock(t, a, tc.lock) // through the proxy too: the cut ends it
@@ -412,8 +410,7 @@ func TestFaultSlowDatabase(t *testing.T) {
 				c.AcquireTimeout = 5 * time.Second // longer than any bound here: a leak would show as a wait
 				tc.tweak(c)
 			})
-			a.user("admin@example.com", models.RoleAdmin)
-			tok := a.token("admin@example.com", "password1")
+			_, tok := a.userWithToken("admin@example.com", models.RoleAdmin)
 			srv := serveHTTP(t, a)
 
 			release := lockUsers(t, a)
@@ -457,8 +454,7 @@ func TestFaultPoolExhaustion(t *testing.T) {
 		c.AcquireTimeout = acquireTimeout
 		c.RequestTimeout = 30 * time.Second
 	})
-	a.user("admin@example.com", models.RoleAdmin)
-	tok := a.token("admin@example.com", "password1")
+	_, tok := a.userWithToken("admin@example.com", models.RoleAdmin)
 	srv := serveHTTP(t, a)
 	srv.client.Transport.(*http.Transport).MaxIdleConnsPerHost = clients
 

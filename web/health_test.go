@@ -116,8 +116,7 @@ func TestHealthDatabaseDown(t *testing.T) {
 func TestPoolReturnsToIdle(t *testing.T) {
 	t.Parallel()
 	a := newApp(t, nil)
-	a.user("admin@example.com", models.RoleAdmin)
-	tok := a.token("admin@example.com", "password1")
+	_, tok := a.userWithToken("admin@example.com", models.RoleAdmin)
 	var wg sync.WaitGroup
 	for i := range 40 {
 		wg.Go(func() {

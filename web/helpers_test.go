@@ -71,6 +71,14 @@ func (a *app) user(email string, role models.Role, weekoffs ...string) *models.U
 	return u
 }
 
+// userWithToken creates a user as user does and signs them in through
+// POST /auth/token: the user and their bearer token.
+func (a *app) userWithToken(email string, role models.Role, weekoffs ...string) (*models.User, string) {
+	a.t.Helper()
+	u := a.user(email, role, weekoffs...)
+	return u, a.token(email, "password1")
+}
+
 // signIn posts the token form as an API client does, from the client
 // address from when it is not empty.
 func (a *app) signIn(email, password, from string) *httptest.ResponseRecorder {

@@ -15,8 +15,7 @@ import (
 func TestListRefusesTextPostgreSQLCannotHold(t *testing.T) {
 	t.Parallel()
 	a := newApp(t, nil)
-	a.user("admin@example.com", models.RoleAdmin)
-	tok := a.token("admin@example.com", "password1")
+	_, tok := a.userWithToken("admin@example.com", models.RoleAdmin)
 	cases := []struct {
 		name, param, value string
 	}{

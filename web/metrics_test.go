@@ -22,8 +22,7 @@ func TestMetrics(t *testing.T) {
 	t.Run("On", func(t *testing.T) {
 		t.Parallel()
 		a := newApp(t, func(c *config.Config) { c.Metrics = true })
-		admin := a.user("boss@example.com", models.RoleAdmin)
-		tok := a.token("boss@example.com", "password1")
+		admin, tok := a.userWithToken("boss@example.com", models.RoleAdmin)
 		a.do(call{method: http.MethodGet, path: "/health", want: http.StatusOK})
 		a.do(call{method: http.MethodGet, path: fmt.Sprintf("/admin/users/%d", admin.ID), token: tok, want: http.StatusOK})
 		a.do(call{method: http.MethodGet, path: "/no/such/page/12345", want: http.StatusNotFound})

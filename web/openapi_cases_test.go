@@ -22,12 +22,9 @@ func TestOpenAPIResponses(t *testing.T) {
 	spec := mustOpenAPI(t)
 
 	up := newApp(t, nil)
-	admin := up.user("admin@example.com", models.RoleAdmin)
-	emp := up.user("asha@example.com", models.RoleEmployee, "sat", "sun")
-	up.user("pat@example.com", models.RoleEmployee)
-	adminTok := up.token("admin@example.com", "password1")
-	empTok := up.token("asha@example.com", "password1")
-	patTok := up.token("pat@example.com", "password1")
+	admin, adminTok := up.userWithToken("admin@example.com", models.RoleAdmin)
+	emp, empTok := up.userWithToken("asha@example.com", models.RoleEmployee, "sat", "sun")
+	_, patTok := up.userWithToken("pat@example.com", models.RoleEmployee)
 
 	down := newApp(t, func(c *config.Config) { c.DatabaseURL = unreachableDatabase(t) })
 	downTok, err := down.server.MintToken("asha@example.com")

@@ -86,8 +86,7 @@ func TestBehindPgBouncer(t *testing.T) {
 // once, `rounds` times each, and returns a line for every unexpected answer.
 func exerciseJSONRoutes(t *testing.T, a *app, workers, rounds int) []string {
 	t.Helper()
-	a.user("boss@example.com", models.RoleAdmin)
-	adminToken := a.token("boss@example.com", "password1")
+	_, adminToken := a.userWithToken("boss@example.com", models.RoleAdmin)
 	tokens := make([]string, workers)
 	ids := make([]int64, workers)
 	for i := range workers {

@@ -125,8 +125,7 @@ func TestFaultDatabaseRestart(t *testing.T) {
 	if err := a.store.Migrate(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	a.user("admin@example.com", models.RoleAdmin)
-	tok := a.token("admin@example.com", "password1")
+	_, tok := a.userWithToken("admin@example.com", models.RoleAdmin)
 	srv := serveHTTP(t, a)
 	paths := []string{"/me", "/admin/users?limit=5", "/health"}
 	for _, path := range paths {

@@ -19,8 +19,7 @@ func (a *app) withIfMatch(method, path, token, tag, body string) int {
 func TestIfMatch(t *testing.T) {
 	t.Parallel()
 	a := newApp(t, nil)
-	u := a.user("asha@example.com", models.RoleEmployee, "sun")
-	tok := a.token("asha@example.com", "password1")
+	u, tok := a.userWithToken("asha@example.com", models.RoleEmployee, "sun")
 
 	first := a.json(http.MethodGet, "/me", tok, nil).Header().Get("ETag")
 	if first == "" {
@@ -47,8 +46,7 @@ func TestIfMatch(t *testing.T) {
 	}
 
 	t.Run("Admin", func(t *testing.T) {
-		a.user("admin@example.com", models.RoleAdmin)
-		admin := a.token("admin@example.com", "password1")
+		_, admin := a.userWithToken("admin@example.com", models.RoleAdmin)
 		path := "/admin/users/" + itoa(u.ID)
 		tag := a.json(http.MethodGet, path, admin, nil).Header().Get("ETag")
 		if code := a.withIfMatch(http.MethodPatch, path, admin, first, `{"full_name":"Stale Write"}`); code != http.StatusPreconditionFailed {
@@ -69,8 +67,7 @@ func TestIfMatch(t *testing.T) {
 func TestConcurrentWritersOneWins(t *testing.T) {
 	t.Parallel()
 	a := newApp(t, nil)
-	u := a.user("asha@example.com", models.RoleEmployee)
-	tok := a.token("asha@example.com", "password1")
+	u, tok := a.userWithToken("asha@example.com", models.RoleEmployee)
 
 	for round := range 2 {
 		tag := a.json(http.MethodGet, "/me", tok, nil).Header().Get("ETag")
