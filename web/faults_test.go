@@ -13,8 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/weekoffs/weekoffs/config"
 	"github.com/weekoffs/weekoffs/models"
 	"github.com/weekoffs/weekoffs/models/modelstest"
@@ -285,50 +283,7 @@ func TestFaultDatabaseDown(t *testing.T) {
 // the test's own, so that the service's queries on it wait; release ends it.
 func lockUsers(t testing.TB, a *app) (release func()) {
 	t.Helper()
-	return lock(t, a, "LOCK TABLE users IN ACCESS EXCLUSIVE MODE")
-}
-
-// lock runs a locking statement in a transaction of the test's own, held
-// until release or the end of the test.
-func lock(t testing.TB, a *app, sql string) (release func()) {
-	t.Helper()
-	conn, err := pgx.Connect(t.Context(), a.cfg.DatabaseURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tx, err := conn.Begin(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := tx.Exec(t.Context(), sql); err != nil {
-		t.Fatal(err)
-	}
-	var once sync.Once
-	release = func() {
-		once.Do(func() {
-			tx.Rollback(t.Context())
-			conn.Close(t.Context())
-		})
-	}
-	t.Cleanup(release)
-	return release
-}
-
-// lockWaiters counts the queries of the database at dbURL that wait on a lock.
-func lockWaiters(t testing.TB, dbURL string) int {
-	t.Helper()
-	conn, err := pgx.Connect(t.Context(), dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(t.Context())
-	var n int
-	err = conn.QueryRow(t.Context(), `SELECT count(*) FROM pg_stat_activity
-		WHERE datname = current_database() AND wait_event_type = 'Lock'`).Scan(&n)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return n
+	return modelstest.Lock(t, a.cfg.DatabaseURL, "LOCK TABLE users IN ACCESS EXCLUSIVE MODE")
 }
 
 // waitLockWaiters waits until n queries of the database at dbURL are waiting on a lock.
@@ -336,7 +291,7 @@ func waitLockWaiters(t testing.TB, dbURL string, n int) {
 	t.Helper()
 	var waiting int
 	if !modelstest.Eventually(t, 10*time.Second, func() bool {
-		waiting = lockWaiters(t, dbURL)
+		waiting = modelstest.CountBackends(t, dbURL, "wait_event_type = 'Lock'")
 		return waiting == n
 	}) {
 		t.Fatalf("%d queries wait on the lock, want %d", waiting, n)
@@ -370,7 +325,7 @@ func TestFaultConnectionLostMidQuery(t *testing.T) {
 			_, tok := a.userWithToken("someone@example.com", models.RoleEmployee)
 			srv := serveHTTP(t, a)
 
-			lock(t, a, tc.lock) // through the proxy too: the cut ends it
+			modelstest.Lock(t, a.cfg.DatabaseURL, tc.lock) // through the proxy too: the cut ends it
 			done := make(chan reply, 1)
 			go func() { done <- srv.send(tc.method, tc.path, tok, tc.body) }()
 			waitLockWaiters(t, direct, 1)

@@ -19,14 +19,11 @@ type healthBody struct {
 	Database  string   `json:"database"`
 	Driver    string   `json:"driver"`
 	LatencyMS *float64 `json:"latency_ms"`
-	Pool      struct {
-		Max               int32 `json:"max"`
-		Total             int32 `json:"total"`
-		Idle              int32 `json:"idle"`
-		InUse             int32 `json:"in_use"`
-		WaitingAcquires   int64 `json:"waiting_acquires"`
-		AcquireCount      int64 `json:"acquire_count"`
-		EmptyAcquireCount int64 `json:"empty_acquire_count"`
+	// The pool's other figures are held to the document by conform.
+	Pool struct {
+		Max          int32 `json:"max"`
+		Total        int32 `json:"total"`
+		AcquireCount int64 `json:"acquire_count"`
 	} `json:"pool"`
 }
 
@@ -52,13 +49,6 @@ func TestHealthOK(t *testing.T) {
 // and wants a quick 503, never a hung request.
 func TestHealthDatabaseDown(t *testing.T) {
 	t.Parallel()
-	// Nothing listens on a port that was just released.
-	closed, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	closedAddr := closed.Addr().String()
-	closed.Close()
 
 	// A server that accepts connections and never says a word.
 	silent, err := net.Listen("tcp", "127.0.0.1:0")
@@ -77,7 +67,7 @@ func TestHealthDatabaseDown(t *testing.T) {
 	}()
 	t.Cleanup(func() { silent.Close() })
 
-	for name, addr := range map[string]string{"NothingListens": closedAddr, "NeverAnswers": silent.Addr().String()} {
+	for name, addr := range map[string]string{"NothingListens": fmt.Sprintf("127.0.0.1:%d", freePort(t)), "NeverAnswers": silent.Addr().String()} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			a := newApp(t, func(c *config.Config) {

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -201,6 +202,17 @@ func detailOf(t testing.TB, res *httptest.ResponseRecorder) any {
 	}
 	decode(t, res, &out)
 	return out.Detail
+}
+
+// freePort is a local TCP port where nothing listens: one just released.
+func freePort(t testing.TB) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

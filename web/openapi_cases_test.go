@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"fmt"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -158,12 +157,5 @@ func (c openAPICase) send(header http.Header) *httptest.ResponseRecorder {
 
 // unreachableDatabase returns a database URL on a port where nothing listens.
 func unreachableDatabase(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	return fmt.Sprintf("postgres://weekoffs:secret@%s/weekoffs?sslmode=disable&connect_timeout=1", addr)
+	return fmt.Sprintf("postgres://weekoffs:secret@127.0.0.1:%d/weekoffs?sslmode=disable&connect_timeout=1", freePort(t))
 }

@@ -15,8 +15,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/weekoffs/weekoffs/models/modelstest"
 )
 
@@ -191,22 +189,4 @@ func signInAPI(t *testing.T, client *http.Client, base, email, password string) 
 		t.Fatalf("sign in as %s: status %d", email, res.StatusCode)
 	}
 	return tok.AccessToken
-}
-
-// countBackends counts the connections of the database that match cond,
-// seen from a connection of the test's own.
-func countBackends(t *testing.T, dbURL, cond string) int {
-	t.Helper()
-	conn, err := pgx.Connect(t.Context(), dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(context.Background())
-	var n int
-	err = conn.QueryRow(t.Context(), `SELECT count(*) FROM pg_stat_activity
-		WHERE datname = current_database() AND pid <> pg_backend_pid() AND `+cond).Scan(&n)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return n
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"net"
 	"net/http"
@@ -9,8 +8,6 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
-	"github.com/jackc/pgx/v5"
 
 	"github.com/weekoffs/weekoffs/config"
 	"github.com/weekoffs/weekoffs/models/modelstest"
@@ -36,18 +33,7 @@ func TestGracefulShutdown(t *testing.T) {
 	token := signInAPI(t, client, c.base, "asha@example.com", "password1")
 
 	// Hold the users table so that the request's query waits inside PostgreSQL.
-	lockConn, err := pgx.Connect(t.Context(), dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer lockConn.Close(context.Background())
-	lock, err := lockConn.Begin(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := lock.Exec(t.Context(), "LOCK TABLE users IN ACCESS EXCLUSIVE MODE"); err != nil {
-		t.Fatal(err)
-	}
+	release := modelstest.Lock(t, dbURL, "LOCK TABLE users IN ACCESS EXCLUSIVE MODE")
 	type answer struct {
 		status int
 		email  string
@@ -69,7 +55,7 @@ func TestGracefulShutdown(t *testing.T) {
 		json.NewDecoder(res.Body).Decode(&me)
 		inFlight <- answer{status: res.StatusCode, email: me.Email}
 	}()
-	if !modelstest.Eventually(t, 10*time.Second, func() bool { return countBackends(t, dbURL, "wait_event_type = 'Lock'") == 1 }) {
+	if !modelstest.Eventually(t, 10*time.Second, func() bool { return modelstest.CountBackends(t, dbURL, "wait_event_type = 'Lock'") == 1 }) {
 		t.Fatal("the request's query never waited on the lock")
 	}
 
@@ -95,9 +81,7 @@ func TestGracefulShutdown(t *testing.T) {
 	default:
 	}
 
-	if err := lock.Rollback(t.Context()); err != nil {
-		t.Fatal(err)
-	}
+	release()
 	select {
 	case a := <-inFlight:
 		if a.err != nil || a.status != http.StatusOK || a.email != "asha@example.com" {
@@ -118,7 +102,7 @@ func TestGracefulShutdown(t *testing.T) {
 	if !strings.Contains(logs, `"msg":"shutting down"`) || !strings.Contains(logs, `"msg":"stopped"`) {
 		t.Errorf("want shutting down and stopped in the logs:\n%s", logs)
 	}
-	if !modelstest.Eventually(t, 5*time.Second, func() bool { return countBackends(t, dbURL, "application_name = 'weekoffs'") == 0 }) {
+	if !modelstest.Eventually(t, 5*time.Second, func() bool { return modelstest.CountBackends(t, dbURL, "application_name = 'weekoffs'") == 0 }) {
 		t.Error("weekoffs' database connections outlived it")
 	}
 }
@@ -143,13 +127,13 @@ func TestShutdownClosesPool(t *testing.T) {
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("health: status %d", res.StatusCode)
 	}
-	if n := countBackends(t, dbURL, "application_name = 'weekoffs'"); n == 0 {
+	if n := modelstest.CountBackends(t, dbURL, "application_name = 'weekoffs'"); n == 0 {
 		t.Fatal("no weekoffs connection open while serving; the check below would prove nothing")
 	}
 	if err := stop(); err != nil {
 		t.Fatalf("serve returned %v", err)
 	}
-	if !modelstest.Eventually(t, 5*time.Second, func() bool { return countBackends(t, dbURL, "application_name = 'weekoffs'") == 0 }) {
+	if !modelstest.Eventually(t, 5*time.Second, func() bool { return modelstest.CountBackends(t, dbURL, "application_name = 'weekoffs'") == 0 }) {
 		t.Error("the pool's connections are still open after serve returned")
 	}
 }
