@@ -10,8 +10,7 @@ import (
 
 func TestGetUser(t *testing.T) {
 	t.Parallel()
-	a := newApp(t, nil)
-	_, tok := a.userWithToken("admin@example.com", models.RoleAdmin)
+	a, _, tok := newAdminApp(t)
 	emp := a.user("emp@example.com", models.RoleEmployee, "fri")
 
 	res := a.json(http.MethodGet, "/admin/users/"+itoa(emp.ID), tok, nil)
@@ -35,8 +34,7 @@ func TestGetUser(t *testing.T) {
 
 func TestCreateUser(t *testing.T) {
 	t.Parallel()
-	a := newApp(t, nil)
-	_, tok := a.userWithToken("admin@example.com", models.RoleAdmin)
+	a, _, tok := newAdminApp(t)
 
 	res := a.json(http.MethodPost, "/admin/users/", tok, map[string]any{
 		"email": "New@Example.com", "full_name": "New Person", "role": "employee",
@@ -92,8 +90,7 @@ func TestCreateUser(t *testing.T) {
 
 func TestPatchUser(t *testing.T) {
 	t.Parallel()
-	a := newApp(t, nil)
-	admin, tok := a.userWithToken("admin@example.com", models.RoleAdmin)
+	a, admin, tok := newAdminApp(t)
 	emp := a.user("emp@example.com", models.RoleEmployee, "sun")
 	path := "/admin/users/" + itoa(emp.ID)
 

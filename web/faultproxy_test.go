@@ -69,19 +69,17 @@ func (p *faultProxy) stop() {
 }
 
 // hang cuts every open connection, then accepts new ones without a word.
-func (p *faultProxy) hang() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.hung = true
-	p.cutLocked()
-	p.relistenLocked()
-}
+func (p *faultProxy) hang() { p.reopen(true) }
 
 // start forwards connections again; connections held by hang are dropped.
-func (p *faultProxy) start() {
+func (p *faultProxy) start() { p.reopen(false) }
+
+// reopen cuts every open connection and listens again, forwarding new
+// connections unless hung.
+func (p *faultProxy) reopen(hung bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.hung = false
+	p.hung = hung
 	p.cutLocked()
 	p.relistenLocked()
 }

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/weekoffs/weekoffs/config"
-	"github.com/weekoffs/weekoffs/models"
 	"github.com/weekoffs/weekoffs/models/modelstest"
 )
 
@@ -105,8 +104,7 @@ func TestHealthDatabaseDown(t *testing.T) {
 // connection back in the pool afterwards: database/sql must hold none.
 func TestPoolReturnsToIdle(t *testing.T) {
 	t.Parallel()
-	a := newApp(t, nil)
-	_, tok := a.userWithToken("admin@example.com", models.RoleAdmin)
+	a, _, tok := newAdminApp(t)
 	var wg sync.WaitGroup
 	for i := range 40 {
 		wg.Go(func() {

@@ -59,6 +59,15 @@ func newApp(t testing.TB, tweak func(*config.Config)) *app {
 	return &app{t: t, cfg: cfg, store: store, server: server, logs: logs}
 }
 
+// newAdminApp is newApp with an admin, admin@example.com, signed in by
+// bearer token: the usual start of a test of the admin API.
+func newAdminApp(t testing.TB) (a *app, admin *models.User, token string) {
+	t.Helper()
+	a = newApp(t, nil)
+	admin, token = a.userWithToken("admin@example.com", models.RoleAdmin)
+	return a, admin, token
+}
+
 // user creates a user with the password "password1" and the given role.
 func (a *app) user(email string, role models.Role, weekoffs ...string) *models.User {
 	a.t.Helper()

@@ -19,8 +19,7 @@ type historyItem struct {
 
 func TestHistory(t *testing.T) {
 	t.Parallel()
-	a := newApp(t, nil)
-	admin, adminTok := a.userWithToken("admin@example.com", models.RoleAdmin)
+	a, admin, adminTok := newAdminApp(t)
 	emp, empTok := a.userWithToken("emp@example.com", models.RoleEmployee, "sun")
 	path := "/admin/users/" + itoa(emp.ID)
 

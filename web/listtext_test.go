@@ -14,8 +14,7 @@ import (
 // FuzzDecodeCursor.)
 func TestListRefusesTextPostgreSQLCannotHold(t *testing.T) {
 	t.Parallel()
-	a := newApp(t, nil)
-	_, tok := a.userWithToken("admin@example.com", models.RoleAdmin)
+	a, _, tok := newAdminApp(t)
 	cases := []struct {
 		name, param, value string
 	}{

@@ -31,10 +31,12 @@ func TestMain(m *testing.M) {
 }
 
 // testEnv is the environment of a command run against a fresh database,
-// named in the Python service's URL form that weekoffs converts.
-func testEnv(t *testing.T) map[string]string {
+// which it names in the Python service's URL form that weekoffs converts,
+// and the database's URL as the test itself connects to it.
+func testEnv(t *testing.T) (env map[string]string, dbURL string) {
 	t.Helper()
-	return envFor(strings.Replace(modelstest.Config(t).DatabaseURL, "postgres://", "postgresql+asyncpg://", 1))
+	dbURL = modelstest.Config(t).DatabaseURL
+	return envFor(strings.Replace(dbURL, "postgres://", "postgresql+asyncpg://", 1)), dbURL
 }
 
 // envFor is the environment of a command run against the database at dbURL.

@@ -7,9 +7,21 @@ import (
 	"time"
 )
 
+func TestConfigErrorStopsStart(t *testing.T) {
+	t.Parallel()
+	_, _, err := runCmd(t, map[string]string{"APP_ENV": "production"}, "", "serve")
+	if err == nil || !strings.Contains(err.Error(), "SECRET_KEY") {
+		t.Fatalf("got %v, want an error naming SECRET_KEY", err)
+	}
+	_, _, err = runCmd(t, map[string]string{}, "", "frobnicate")
+	if err == nil || !strings.Contains(err.Error(), `unknown command "frobnicate"`) {
+		t.Fatalf("got %v", err)
+	}
+}
+
 func TestCommands(t *testing.T) {
 	t.Parallel()
-	env := testEnv(t)
+	env, _ := testEnv(t)
 
 	_, logs, err := runCmd(t, env, "", "migrate")
 	if err != nil {
@@ -49,18 +61,6 @@ func TestCommands(t *testing.T) {
 			t.Fatalf("serve returned %v after shutdown", err)
 		}
 	})
-}
-
-func TestConfigErrorStopsStart(t *testing.T) {
-	t.Parallel()
-	_, _, err := runCmd(t, map[string]string{"APP_ENV": "production"}, "", "serve")
-	if err == nil || !strings.Contains(err.Error(), "SECRET_KEY") {
-		t.Fatalf("got %v, want an error naming SECRET_KEY", err)
-	}
-	_, _, err = runCmd(t, map[string]string{}, "", "frobnicate")
-	if err == nil || !strings.Contains(err.Error(), `unknown command "frobnicate"`) {
-		t.Fatalf("got %v", err)
-	}
 }
 
 func TestDatabaseUnreachableSaysWhatToDo(t *testing.T) {

@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/weekoffs/weekoffs/config"
 	"github.com/weekoffs/weekoffs/models/modelstest"
 )
 
@@ -19,12 +18,8 @@ import (
 // lock is released, closes its database connections and exits 0.
 func TestGracefulShutdown(t *testing.T) {
 	t.Parallel()
-	env := testEnv(t)
+	env, dbURL := testEnv(t)
 	env["REQUEST_TIMEOUT"] = "30s"
-	dbURL, _, err := config.ConvertDatabaseURL(env["DATABASE_URL"])
-	if err != nil {
-		t.Fatal(err)
-	}
 	if _, logs, err := runCmd(t, env, "", "createuser", "--email", "asha@example.com", "--name", "Asha Rao", "--password", "password1"); err != nil {
 		t.Fatalf("createuser: %v\n%s", err, logs)
 	}
@@ -112,11 +107,7 @@ func TestGracefulShutdown(t *testing.T) {
 // process's exit.
 func TestShutdownClosesPool(t *testing.T) {
 	t.Parallel()
-	env := testEnv(t)
-	dbURL, _, err := config.ConvertDatabaseURL(env["DATABASE_URL"])
-	if err != nil {
-		t.Fatal(err)
-	}
+	env, dbURL := testEnv(t)
 	base, stop := serveHere(t, env, "--migrate=false")
 	client := &http.Client{Transport: &http.Transport{}, Timeout: 10 * time.Second}
 	res, err := client.Get(base + "/health")
