@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/weekoffs/weekoffs/config"
+	"github.com/weekoffs/weekoffs/models/modelstest"
 )
 
 // faultProxy is a TCP proxy in front of PostgreSQL that a test can break the
@@ -100,15 +101,14 @@ func (p *faultProxy) relistenLocked() {
 		return
 	}
 	var err error
-	for deadline := time.Now().Add(2 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+	if modelstest.Eventually(p.t, 2*time.Second, func() bool {
 		var ln net.Listener
 		if ln, err = net.Listen("tcp", p.addr); err == nil {
 			p.listen(ln)
-			return
 		}
-		if time.Now().After(deadline) {
-			break
-		}
+		return err == nil
+	}) {
+		return
 	}
 	p.t.Errorf("fault proxy: listen again on %s: %v", p.addr, err)
 }
