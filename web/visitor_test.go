@@ -51,16 +51,13 @@ func (v *visitor) get(path string) *httptest.ResponseRecorder {
 // post sends a form as a browser does from a page of the app itself.
 func (v *visitor) post(path string, form url.Values) *httptest.ResponseRecorder {
 	v.t.Helper()
-	if form == nil {
-		form = url.Values{} // still a form, if an empty one
-	}
-	return v.send(http.MethodPost, path, form)
+	return v.send(http.MethodPost, path, form) // a nil form is sent as an empty one
 }
 
 // send makes the request through a.do with what a browser adds (its
 // Accept, for a post its Origin and Sec-Fetch-Site, its cookies), then
 // keeps the cookies the response sets and forgets those it deletes.
-func (v *visitor) send(method, path string, form url.Values) *httptest.ResponseRecorder {
+func (v *visitor) send(method, path string, body any) *httptest.ResponseRecorder {
 	v.t.Helper()
 	header := http.Header{"Accept": {browserAccept}}
 	if method == http.MethodPost {
@@ -68,11 +65,7 @@ func (v *visitor) send(method, path string, form url.Values) *httptest.ResponseR
 		header.Set("Sec-Fetch-Site", "same-origin")
 	}
 	maps.Copy(header, v.header)
-	c := call{method: method, path: path, header: header, cookies: slices.Collect(maps.Values(v.cookies))}
-	if form != nil {
-		c.body = form
-	}
-	rec := v.a.do(c)
+	rec := v.a.do(call{method: method, path: path, body: body, header: header, cookies: slices.Collect(maps.Values(v.cookies))})
 	for _, c := range rec.Result().Cookies() {
 		if c.MaxAge < 0 {
 			delete(v.cookies, c.Name)
