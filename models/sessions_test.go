@@ -12,12 +12,8 @@ import (
 
 func TestSessionEpoch(t *testing.T) {
 	t.Parallel()
-	s := modelstest.Store(t)
+	s, u := storeWithUser(t, "asha@example.com")
 	ctx := context.Background()
-	u, err := s.CreateUser(ctx, newUser("asha@example.com"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	epoch := func() int {
 		t.Helper()
 		n, err := s.SessionEpoch(ctx, u.ID)
@@ -60,12 +56,8 @@ func TestSessionEpoch(t *testing.T) {
 
 func TestSessionUserAndEndSession(t *testing.T) {
 	t.Parallel()
-	s := modelstest.Store(t)
+	s, u := storeWithUser(t, "asha@example.com")
 	ctx := context.Background()
-	u, err := s.CreateUser(ctx, newUser("asha@example.com"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	su, err := s.SessionUser(ctx, u.ID, "sid-1")
 	if err != nil || su.User.Email != u.Email || su.Ended || su.Epoch != 0 {
 		t.Fatalf("SessionUser: got %+v, %v", su, err)

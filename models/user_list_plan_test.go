@@ -19,16 +19,23 @@ import (
 // nothing), and small enough to seed in a second or two.
 const planUsers = 30000
 
+// seededStore is a fresh store with planUsers users.
+func seededStore(t *testing.T) *models.Store {
+	t.Helper()
+	s := modelstest.Store(t)
+	if _, err := s.Seed(context.Background(), planUsers, "plan-password", nil); err != nil {
+		t.Fatalf("seed: %v", err)
+	}
+	return s
+}
+
 // TestListUsersPlans runs each kind of admin-list page against a seeded table
 // and asserts, with EXPLAIN of the very SQL that ListUsers sent, that the
 // page is read through its index rather than by scanning and sorting the table.
 func TestListUsersPlans(t *testing.T) {
 	t.Parallel()
-	s := modelstest.Store(t)
+	s := seededStore(t)
 	ctx := context.Background()
-	if _, err := s.Seed(ctx, planUsers, "plan-password", nil); err != nil {
-		t.Fatalf("seed: %v", err)
-	}
 	captured := captureQueries(t, s.GormDB())
 
 	// A cursor 90% of the way down the name order.
@@ -99,11 +106,8 @@ func TestListUsersPlans(t *testing.T) {
 // that is far above it (without counting).
 func TestListUsersTotals(t *testing.T) {
 	t.Parallel()
-	s := modelstest.Store(t)
+	s := seededStore(t)
 	ctx := context.Background()
-	if _, err := s.Seed(ctx, planUsers, "plan-password", nil); err != nil {
-		t.Fatalf("seed: %v", err)
-	}
 	cases := []struct {
 		name     string
 		query    string

@@ -18,6 +18,17 @@ func newUser(email string) models.UserInput {
 	}
 }
 
+// storeWithUser is a fresh store holding one user, made from newUser(email).
+func storeWithUser(t *testing.T, email string) (*models.Store, *models.User) {
+	t.Helper()
+	s := modelstest.Store(t)
+	u, err := s.CreateUser(context.Background(), newUser(email))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, u
+}
+
 func TestCreateAndFindUser(t *testing.T) {
 	t.Parallel()
 	s := modelstest.Store(t)
@@ -69,12 +80,8 @@ func TestCreateAndFindUser(t *testing.T) {
 
 func TestSetWeekoffs(t *testing.T) {
 	t.Parallel()
-	s := modelstest.Store(t)
+	s, u := storeWithUser(t, "w@example.com")
 	ctx := context.Background()
-	u, err := s.CreateUser(ctx, newUser("w@example.com"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	got, err := s.SetWeekoffs(ctx, u.ID, []string{"FRI", "mon"}, 0)
 	if err != nil {
 		t.Fatalf("SetWeekoffs: %v", err)

@@ -14,11 +14,11 @@ import (
 
 // listedUser is what the list test needs of each row.
 type listedUser struct {
-	ID        int64     `json:"id"`
-	Email     string    `json:"email"`
+	ID        int64
+	Email     string
+	Role      string
+	Weekoffs  []string
 	FullName  string    `json:"full_name"`
-	Role      string    `json:"role"`
-	Weekoffs  []string  `json:"weekoffs"`
 	CreatedAt time.Time `json:"created_at"`
 }
 

@@ -10,10 +10,8 @@ import (
 
 func TestGetUser(t *testing.T) {
 	t.Parallel()
-	a := newApp(t, nil)
-	a.user("admin@example.com", models.RoleAdmin)
+	a, _, tok := newAdminApp(t)
 	emp := a.user("emp@example.com", models.RoleEmployee, "fri")
-	tok := a.token("admin@example.com", "password1")
 
 	res := a.json(http.MethodGet, "/admin/users/"+itoa(emp.ID), tok, nil)
 	wantStatus(t, res, http.StatusOK)
@@ -36,9 +34,7 @@ func TestGetUser(t *testing.T) {
 
 func TestCreateUser(t *testing.T) {
 	t.Parallel()
-	a := newApp(t, nil)
-	a.user("admin@example.com", models.RoleAdmin)
-	tok := a.token("admin@example.com", "password1")
+	a, _, tok := newAdminApp(t)
 
 	res := a.json(http.MethodPost, "/admin/users/", tok, map[string]any{
 		"email": "New@Example.com", "full_name": "New Person", "role": "employee",
@@ -94,10 +90,8 @@ func TestCreateUser(t *testing.T) {
 
 func TestPatchUser(t *testing.T) {
 	t.Parallel()
-	a := newApp(t, nil)
-	admin := a.user("admin@example.com", models.RoleAdmin)
+	a, admin, tok := newAdminApp(t)
 	emp := a.user("emp@example.com", models.RoleEmployee, "sun")
-	tok := a.token("admin@example.com", "password1")
 	path := "/admin/users/" + itoa(emp.ID)
 
 	res := a.json(http.MethodPatch, path, tok, `{"full_name":"Renamed Person","weekoffs":["Mon"]}`)

@@ -17,7 +17,7 @@ func TestIssueToken(t *testing.T) {
 	a.user("asha@example.com", models.RoleEmployee)
 
 	t.Run("OK", func(t *testing.T) {
-		res := a.do(http.MethodPost, "/auth/token", "", strings.NewReader("username=Asha@Example.com&password=password1"), "application/x-www-form-urlencoded")
+		res := a.do(call{method: http.MethodPost, path: "/auth/token", body: "username=Asha@Example.com&password=password1", contentType: formType})
 		wantStatus(t, res, http.StatusOK)
 		var out struct {
 			AccessToken string `json:"access_token"`
@@ -36,7 +36,7 @@ func TestIssueToken(t *testing.T) {
 		"UnknownEmail":  "username=nobody@example.com&password=password1",
 	} {
 		t.Run(name, func(t *testing.T) {
-			res := a.do(http.MethodPost, "/auth/token", "", strings.NewReader(body), "application/x-www-form-urlencoded")
+			res := a.do(call{method: http.MethodPost, path: "/auth/token", body: body, contentType: formType})
 			wantStatus(t, res, http.StatusUnauthorized)
 			if got := detailOf(t, res); got != "Incorrect email or password" {
 				t.Errorf("detail: got %v", got)
@@ -44,7 +44,7 @@ func TestIssueToken(t *testing.T) {
 		})
 	}
 	t.Run("MissingFields", func(t *testing.T) {
-		res := a.do(http.MethodPost, "/auth/token", "", strings.NewReader("username=asha@example.com"), "application/x-www-form-urlencoded")
+		res := a.do(call{method: http.MethodPost, path: "/auth/token", body: "username=asha@example.com", contentType: formType})
 		wantStatus(t, res, http.StatusUnprocessableEntity)
 		if !strings.Contains(res.Body.String(), `"loc":["body","password"]`) {
 			t.Errorf("body %s does not locate the missing password", res.Body)
@@ -56,8 +56,7 @@ func TestBearerAuthentication(t *testing.T) {
 	t.Parallel()
 	a := newApp(t, nil)
 	a.user("asha@example.com", models.RoleEmployee)
-	inactive := a.user("gone@example.com", models.RoleEmployee)
-	goneToken := a.token("gone@example.com", "password1")
+	inactive, goneToken := a.userWithToken("gone@example.com", models.RoleEmployee)
 	if _, err := a.store.UpdateUser(t.Context(), inactive.ID, models.UserInput{IsActive: new(false)}, 0); err != nil {
 		t.Fatal(err)
 	}
@@ -107,8 +106,7 @@ func TestBearerAuthentication(t *testing.T) {
 func TestAdminOnly(t *testing.T) {
 	t.Parallel()
 	a := newApp(t, nil)
-	emp := a.user("emp@example.com", models.RoleEmployee)
-	tok := a.token("emp@example.com", "password1")
+	emp, tok := a.userWithToken("emp@example.com", models.RoleEmployee)
 	id := "/admin/users/" + itoa(emp.ID)
 	for _, r := range []struct{ method, path, body string }{
 		{http.MethodGet, "/admin/users/", ""},

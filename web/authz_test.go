@@ -17,19 +17,19 @@ import (
 func TestAuthorizationMatrix(t *testing.T) {
 	t.Parallel()
 	a := newApp(t, nil)
-	a.user("admin@example.com", models.RoleAdmin)
 	self := a.user("self@example.com", models.RoleEmployee, "sun")
-	a.user("other@example.com", models.RoleEmployee)
 	gone := a.user("gone@example.com", models.RoleEmployee)
+	users := map[string]*models.User{
+		"self": self, "other": a.user("other@example.com", models.RoleEmployee),
+		"admin": a.user("admin@example.com", models.RoleAdmin), "inactive": gone,
+	}
 
 	callers := []string{"anonymous", "self", "other", "admin", "inactive"}
 	tokens := map[string]string{"anonymous": ""}
 	browsers := map[string]*visitor{"anonymous": a.visitor()}
-	for _, name := range callers[1:] {
-		email := map[string]string{"self": "self@example.com", "other": "other@example.com", "admin": "admin@example.com", "inactive": "gone@example.com"}[name]
-		tokens[name] = a.token(email, "password1")
-		browsers[name] = a.visitor()
-		browsers[name].signIn(email, "password1")
+	for name, u := range users {
+		tokens[name] = a.token(u.Email, "password1")
+		browsers[name] = a.signedIn(u)
 	}
 	if _, err := a.store.UpdateUser(t.Context(), gone.ID, models.UserInput{IsActive: new(false)}, 0); err != nil {
 		t.Fatal(err)

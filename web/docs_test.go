@@ -14,7 +14,7 @@ func TestDocsPage(t *testing.T) {
 	t.Parallel()
 	a := newApp(t, nil)
 	for _, path := range []string{"/docs", "/docs/"} {
-		res := a.do(http.MethodGet, path, "", nil, "")
+		res := a.do(call{method: http.MethodGet, path: path})
 		wantStatus(t, res, http.StatusOK)
 		if ct := res.Header().Get("Content-Type"); !strings.HasPrefix(ct, "text/html") {
 			t.Errorf("%s: Content-Type: got %q, want text/html", path, ct)
@@ -24,7 +24,7 @@ func TestDocsPage(t *testing.T) {
 		}
 	}
 
-	page := a.do(http.MethodGet, "/docs", "", nil, "").Body.String()
+	page := a.do(call{method: http.MethodGet, path: "/docs"}).Body.String()
 	scripts := regexp.MustCompile(`<script[^>]*>`).FindAllString(page, -1)
 	if len(scripts) == 0 {
 		t.Fatal("the page loads no script")
@@ -38,7 +38,7 @@ func TestDocsPage(t *testing.T) {
 	wantTypes := map[string]string{".js": "text/javascript", ".css": "text/css"}
 	for _, m := range assets {
 		url := strings.ReplaceAll(m[1], "&amp;", "&")
-		res := a.do(http.MethodGet, url, "", nil, "")
+		res := a.do(call{method: http.MethodGet, path: url})
 		wantStatus(t, res, http.StatusOK)
 		name, _, _ := strings.Cut(url, "?")
 		for ext, want := range wantTypes {

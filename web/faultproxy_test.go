@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/weekoffs/weekoffs/config"
+	"github.com/weekoffs/weekoffs/models/modelstest"
 )
 
 // faultProxy is a TCP proxy in front of PostgreSQL that a test can break the
@@ -69,19 +70,17 @@ func (p *faultProxy) stop() {
 }
 
 // hang cuts every open connection, then accepts new ones without a word.
-func (p *faultProxy) hang() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.hung = true
-	p.cutLocked()
-	p.relistenLocked()
-}
+func (p *faultProxy) hang() { p.reopen(true) }
 
 // start forwards connections again; connections held by hang are dropped.
-func (p *faultProxy) start() {
+func (p *faultProxy) start() { p.reopen(false) }
+
+// reopen cuts every open connection and listens again, forwarding new
+// connections unless hung.
+func (p *faultProxy) reopen(hung bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.hung = false
+	p.hung = hung
 	p.cutLocked()
 	p.relistenLocked()
 }
@@ -102,15 +101,14 @@ func (p *faultProxy) relistenLocked() {
 		return
 	}
 	var err error
-	for deadline := time.Now().Add(2 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+	if modelstest.Eventually(p.t, 2*time.Second, func() bool {
 		var ln net.Listener
 		if ln, err = net.Listen("tcp", p.addr); err == nil {
 			p.listen(ln)
-			return
 		}
-		if time.Now().After(deadline) {
-			break
-		}
+		return err == nil
+	}) {
+		return
 	}
 	p.t.Errorf("fault proxy: listen again on %s: %v", p.addr, err)
 }

@@ -3,6 +3,8 @@ package web_test
 import (
 	"encoding/json"
 	"fmt"
+	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -11,10 +13,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/weekoffs/weekoffs/config"
 	"github.com/weekoffs/weekoffs/models"
+	"github.com/weekoffs/weekoffs/models/modelstest"
 )
 
 // slack is what a busy two-core machine running the race detector may add
@@ -51,18 +52,36 @@ func (r reply) unavailable() bool {
 	return r.detail == "Database unavailable"
 }
 
-// get sends a JSON GET through a real HTTP client.
-func get(client *http.Client, base, path, token string) reply {
-	return send(client, http.MethodGet, base, path, token, "")
+// remote is the app behind a real HTTP server, for the tests that need a
+// network between client and server: timeouts, cut connections, load.
+type remote struct {
+	t      testing.TB
+	base   string // such as http://127.0.0.1:41234
+	client *http.Client
 }
 
-// send sends a JSON request through a real HTTP client.
-func send(client *http.Client, method, base, path, token, body string) reply {
+// serveHTTP runs the app's handler on a real HTTP server for the test.
+func serveHTTP(t testing.TB, a *app) *remote {
+	srv := httptest.NewServer(a.server.Handler())
+	t.Cleanup(srv.Close)
+	tr := &http.Transport{MaxIdleConnsPerHost: 64}
+	t.Cleanup(tr.CloseIdleConnections)
+	return &remote{t: t, base: srv.URL, client: &http.Client{Transport: tr, Timeout: 20 * time.Second}}
+}
+
+// get sends a JSON GET.
+func (rm *remote) get(path, token string) reply {
+	return rm.send(http.MethodGet, path, token, "")
+}
+
+// send sends a JSON request and holds the exchange against the OpenAPI
+// document, as a.do does.
+func (rm *remote) send(method, path, token, body string) reply {
 	r := reply{path: method + " " + path, start: time.Now()}
 	if method == http.MethodGet {
 		r.path = path
 	}
-	req, err := http.NewRequest(method, base+path, strings.NewReader(body))
+	req, err := http.NewRequest(method, rm.base+path, strings.NewReader(body))
 	if err != nil {
 		r.err = err
 		return r
@@ -74,43 +93,46 @@ func send(client *http.Client, method, base, path, token, body string) reply {
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	res, err := client.Do(req)
-	if err != nil {
-		r.err = err
+	res, err := rm.client.Do(req)
+	if err == nil {
+		rec := httptest.NewRecorder()
+		maps.Copy(rec.Header(), res.Header)
+		rec.WriteHeader(res.StatusCode)
+		_, err = io.Copy(rec.Body, res.Body)
+		res.Body.Close()
+		r.status = res.StatusCode
 		r.elapsed = time.Since(r.start)
-		return r
+		if err == nil {
+			conform(rm.t, method, path, req.Header, []byte(body), rec)
+			r.detail, err = replyDetail(rec.Body.Bytes())
+		}
 	}
-	defer res.Body.Close()
+	if err != nil {
+		r.err = fmt.Errorf("status %d: %w", r.status, err)
+		r.elapsed = time.Since(r.start)
+	}
+	return r
+}
+
+// replyDetail is the "detail" of an error body, or the "status" of /health's.
+func replyDetail(body []byte) (string, error) {
 	var out struct {
 		Detail any    `json:"detail"`
 		Status string `json:"status"`
 	}
-	if err := json.NewDecoder(res.Body).Decode(&out); err != nil {
-		r.err = fmt.Errorf("status %d, body: %w", res.StatusCode, err)
+	if err := json.Unmarshal(body, &out); err != nil {
+		return "", fmt.Errorf("body: %w", err)
 	}
-	r.status = res.StatusCode
 	if out.Detail != nil {
-		r.detail = fmt.Sprint(out.Detail)
-	} else {
-		r.detail = out.Status
+		return fmt.Sprint(out.Detail), nil
 	}
-	r.elapsed = time.Since(r.start)
-	return r
-}
-
-// serveHTTP runs the app's handler on a real HTTP server for the test.
-func serveHTTP(t testing.TB, a *app) (base string, client *http.Client) {
-	srv := httptest.NewServer(a.server.Handler())
-	t.Cleanup(srv.Close)
-	tr := &http.Transport{MaxIdleConnsPerHost: 64}
-	t.Cleanup(tr.CloseIdleConnections)
-	return srv.URL, &http.Client{Transport: tr, Timeout: 20 * time.Second}
+	return out.Status, nil
 }
 
 // waitPoolIdle waits until no connection is in use and no acquire waits.
 func waitPoolIdle(t testing.TB, a *app) {
 	t.Helper()
-	if !eventually(t, 10*time.Second, func() bool {
+	if !modelstest.Eventually(t, 10*time.Second, func() bool {
 		st := a.store.PoolStats()
 		return st.InUse == 0 && st.Waiting == 0
 	}) {
@@ -156,9 +178,8 @@ func TestFaultDatabaseDown(t *testing.T) {
 				c.AcquireTimeout = acquireTimeout
 				c.RequestTimeout = 30 * time.Second
 			})
-			a.user("admin@example.com", models.RoleAdmin)
-			tok := a.token("admin@example.com", "password1")
-			base, client := serveHTTP(t, a)
+			_, tok := a.userWithToken("admin@example.com", models.RoleAdmin)
+			srv := serveHTTP(t, a)
 			paths := []string{"/me", "/admin/users?limit=5", "/health"}
 
 			// Each reply is judged by the phase its request started and
@@ -189,7 +210,7 @@ func TestFaultDatabaseDown(t *testing.T) {
 						default:
 						}
 						p := phase.Load()
-						r := get(client, base, paths[i%len(paths)], tok)
+						r := srv.get(paths[i%len(paths)], tok)
 						if phase.Load() != p {
 							p = straddled
 						}
@@ -206,14 +227,14 @@ func TestFaultDatabaseDown(t *testing.T) {
 			fault.inject(proxy)
 			phase.Store(down)
 			time.Sleep(2 * acquireTimeout)
-			if r := get(client, base, "/health", ""); !r.unavailable() {
+			if r := srv.get("/health", ""); !r.unavailable() {
 				t.Errorf("health during the outage: got %s, want 503 degraded", r)
 			}
 			phase.Store(comingBack)
 			proxy.start()
 			restarted := time.Now()
-			if !eventually(t, 10*time.Second, func() bool {
-				return get(client, base, "/health", "").status == http.StatusOK
+			if !modelstest.Eventually(t, 10*time.Second, func() bool {
+				return srv.get("/health", "").status == http.StatusOK
 			}) {
 				t.Fatal("the service did not recover after the database came back")
 			}
@@ -262,58 +283,15 @@ func TestFaultDatabaseDown(t *testing.T) {
 // the test's own, so that the service's queries on it wait; release ends it.
 func lockUsers(t testing.TB, a *app) (release func()) {
 	t.Helper()
-	return lock(t, a, "LOCK TABLE users IN ACCESS EXCLUSIVE MODE")
-}
-
-// lock runs a locking statement in a transaction of the test's own, held
-// until release or the end of the test.
-func lock(t testing.TB, a *app, sql string) (release func()) {
-	t.Helper()
-	conn, err := pgx.Connect(t.Context(), a.cfg.DatabaseURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tx, err := conn.Begin(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := tx.Exec(t.Context(), sql); err != nil {
-		t.Fatal(err)
-	}
-	var once sync.Once
-	release = func() {
-		once.Do(func() {
-			tx.Rollback(t.Context())
-			conn.Close(t.Context())
-		})
-	}
-	t.Cleanup(release)
-	return release
-}
-
-// lockWaiters counts the queries of the database at dbURL that wait on a lock.
-func lockWaiters(t testing.TB, dbURL string) int {
-	t.Helper()
-	conn, err := pgx.Connect(t.Context(), dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(t.Context())
-	var n int
-	err = conn.QueryRow(t.Context(), `SELECT count(*) FROM pg_stat_activity
-		WHERE datname = current_database() AND wait_event_type = 'Lock'`).Scan(&n)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return n
+	return modelstest.Lock(t, a.cfg.DatabaseURL, "LOCK TABLE users IN ACCESS EXCLUSIVE MODE")
 }
 
 // waitLockWaiters waits until n queries of the database at dbURL are waiting on a lock.
 func waitLockWaiters(t testing.TB, dbURL string, n int) {
 	t.Helper()
 	var waiting int
-	if !eventually(t, 10*time.Second, func() bool {
-		waiting = lockWaiters(t, dbURL)
+	if !modelstest.Eventually(t, 10*time.Second, func() bool {
+		waiting = modelstest.CountBackends(t, dbURL, "wait_event_type = 'Lock'")
 		return waiting == n
 	}) {
 		t.Fatalf("%d queries wait on the lock, want %d", waiting, n)
@@ -344,20 +322,19 @@ func TestFaultConnectionLostMidQuery(t *testing.T) {
 				proxy = proxyDatabase(t, c)
 				c.RequestTimeout = 30 * time.Second
 			})
-			a.user("someone@example.com", models.RoleEmployee)
-			tok := a.token("someone@example.com", "password1")
-			base, client := serveHTTP(t, a)
+			_, tok := a.userWithToken("someone@example.com", models.RoleEmployee)
+			srv := serveHTTP(t, a)
 
-			lock(t, a, tc.lock) // through the proxy too: the cut ends it
+			modelstest.Lock(t, a.cfg.DatabaseURL, tc.lock) // through the proxy too: the cut ends it
 			done := make(chan reply, 1)
-			go func() { done <- send(client, tc.method, base, tc.path, tok, tc.body) }()
+			go func() { done <- srv.send(tc.method, tc.path, tok, tc.body) }()
 			waitLockWaiters(t, direct, 1)
 			proxy.stop()
 			if r := <-done; !r.unavailable() || r.elapsed > slack {
 				t.Errorf("got %s, want a quick 503 Database unavailable", r)
 			}
 			proxy.start()
-			if r := send(client, tc.method, base, tc.path, tok, tc.body); r.status != http.StatusOK {
+			if r := srv.send(tc.method, tc.path, tok, tc.body); r.status != http.StatusOK {
 				t.Errorf("after the database came back: got %s, want 200", r)
 			}
 			waitPoolIdle(t, a)
@@ -388,13 +365,12 @@ func TestFaultSlowDatabase(t *testing.T) {
 				c.AcquireTimeout = 5 * time.Second // longer than any bound here: a leak would show as a wait
 				tc.tweak(c)
 			})
-			a.user("admin@example.com", models.RoleAdmin)
-			tok := a.token("admin@example.com", "password1")
-			base, client := serveHTTP(t, a)
+			_, tok := a.userWithToken("admin@example.com", models.RoleAdmin)
+			srv := serveHTTP(t, a)
 
 			release := lockUsers(t, a)
 			for _, path := range []string{"/me", "/admin/users?limit=5", "/me"} {
-				r := get(client, base, path, tok)
+				r := srv.get(path, tok)
 				if !r.unavailable() {
 					t.Errorf("got %s, want 503 Database unavailable", r)
 				}
@@ -408,7 +384,7 @@ func TestFaultSlowDatabase(t *testing.T) {
 			}
 			release()
 			for _, path := range []string{"/me", "/admin/users?limit=5", "/health"} {
-				if r := get(client, base, path, tok); r.status != http.StatusOK || r.elapsed > slack {
+				if r := srv.get(path, tok); r.status != http.StatusOK || r.elapsed > slack {
 					t.Errorf("after the lock: got %s, want 200 at once", r)
 				}
 			}
@@ -433,10 +409,9 @@ func TestFaultPoolExhaustion(t *testing.T) {
 		c.AcquireTimeout = acquireTimeout
 		c.RequestTimeout = 30 * time.Second
 	})
-	a.user("admin@example.com", models.RoleAdmin)
-	tok := a.token("admin@example.com", "password1")
-	base, client := serveHTTP(t, a)
-	client.Transport.(*http.Transport).MaxIdleConnsPerHost = clients
+	_, tok := a.userWithToken("admin@example.com", models.RoleAdmin)
+	srv := serveHTTP(t, a)
+	srv.client.Transport.(*http.Transport).MaxIdleConnsPerHost = clients
 
 	release := lockUsers(t, a)
 	started := time.Now()
@@ -444,13 +419,13 @@ func TestFaultPoolExhaustion(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range clients {
 		wg.Go(func() {
-			replies[i] = get(client, base, []string{"/me", "/admin/users?limit=5"}[i%2], tok)
+			replies[i] = srv.get([]string{"/me", "/admin/users?limit=5"}[i%2], tok)
 		})
 	}
-	warned := eventually(t, 10*time.Second, func() bool {
+	warned := modelstest.Eventually(t, 10*time.Second, func() bool {
 		return strings.Contains(a.logs.String(), `"msg":"database pool near exhaustion"`)
 	})
-	shed := eventually(t, 10*time.Second, func() bool {
+	shed := modelstest.Eventually(t, 10*time.Second, func() bool {
 		return strings.Contains(a.logs.String(), `"msg":"database unavailable"`)
 	})
 	release()
@@ -486,7 +461,7 @@ func TestFaultPoolExhaustion(t *testing.T) {
 		t.Errorf("statuses %v: want the %d holding a connection to succeed and the waiters that gave up to get 503", counts, a.cfg.PoolMax)
 	}
 	waitPoolIdle(t, a)
-	if !eventually(t, 5*time.Second, func() bool {
+	if !modelstest.Eventually(t, 5*time.Second, func() bool {
 		return strings.Contains(a.logs.String(), `"msg":"database pool recovered"`)
 	}) {
 		t.Error("the monitor did not log the pool's recovery")

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/weekoffs/weekoffs/config"
-	"github.com/weekoffs/weekoffs/models"
+	"github.com/weekoffs/weekoffs/models/modelstest"
 )
 
 type healthBody struct {
@@ -18,14 +18,11 @@ type healthBody struct {
 	Database  string   `json:"database"`
 	Driver    string   `json:"driver"`
 	LatencyMS *float64 `json:"latency_ms"`
-	Pool      struct {
-		Max               int32 `json:"max"`
-		Total             int32 `json:"total"`
-		Idle              int32 `json:"idle"`
-		InUse             int32 `json:"in_use"`
-		WaitingAcquires   int64 `json:"waiting_acquires"`
-		AcquireCount      int64 `json:"acquire_count"`
-		EmptyAcquireCount int64 `json:"empty_acquire_count"`
+	// The pool's other figures are held to the document by conform.
+	Pool struct {
+		Max          int32 `json:"max"`
+		Total        int32 `json:"total"`
+		AcquireCount int64 `json:"acquire_count"`
 	} `json:"pool"`
 }
 
@@ -51,13 +48,6 @@ func TestHealthOK(t *testing.T) {
 // and wants a quick 503, never a hung request.
 func TestHealthDatabaseDown(t *testing.T) {
 	t.Parallel()
-	// Nothing listens on a port that was just released.
-	closed, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	closedAddr := closed.Addr().String()
-	closed.Close()
 
 	// A server that accepts connections and never says a word.
 	silent, err := net.Listen("tcp", "127.0.0.1:0")
@@ -76,7 +66,7 @@ func TestHealthDatabaseDown(t *testing.T) {
 	}()
 	t.Cleanup(func() { silent.Close() })
 
-	for name, addr := range map[string]string{"NothingListens": closedAddr, "NeverAnswers": silent.Addr().String()} {
+	for name, addr := range map[string]string{"NothingListens": fmt.Sprintf("127.0.0.1:%d", freePort(t)), "NeverAnswers": silent.Addr().String()} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			a := newApp(t, func(c *config.Config) {
@@ -114,9 +104,7 @@ func TestHealthDatabaseDown(t *testing.T) {
 // connection back in the pool afterwards: database/sql must hold none.
 func TestPoolReturnsToIdle(t *testing.T) {
 	t.Parallel()
-	a := newApp(t, nil)
-	a.user("admin@example.com", models.RoleAdmin)
-	tok := a.token("admin@example.com", "password1")
+	a, _, tok := newAdminApp(t)
 	var wg sync.WaitGroup
 	for i := range 40 {
 		wg.Go(func() {
@@ -150,7 +138,7 @@ func TestPoolSaturationWarning(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	warned := eventually(t, 2*time.Second, func() bool {
+	warned := modelstest.Eventually(t, 2*time.Second, func() bool {
 		return strings.Contains(a.logs.String(), `"level":"WARN","msg":"database pool near exhaustion"`)
 	})
 	if !warned {
@@ -161,7 +149,7 @@ func TestPoolSaturationWarning(t *testing.T) {
 	}
 	c1.Release()
 	c2.Release()
-	recovered := eventually(t, 2*time.Second, func() bool {
+	recovered := modelstest.Eventually(t, 2*time.Second, func() bool {
 		return strings.Contains(a.logs.String(), `"msg":"database pool recovered"`)
 	})
 	if !recovered {

@@ -2,18 +2,19 @@ package web_test
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -34,7 +35,7 @@ type app struct {
 	cfg    config.Config
 	store  *models.Store
 	server *web.Server
-	logs   *syncBuffer
+	logs   *modelstest.SyncBuffer
 }
 
 // newApp starts a server on a fresh database; tweak, if not nil, adjusts the settings.
@@ -44,14 +45,27 @@ func newApp(t testing.TB, tweak func(*config.Config)) *app {
 	if tweak != nil {
 		tweak(&cfg)
 	}
-	logs := &syncBuffer{}
-	log := slog.New(slog.NewJSONHandler(io.MultiWriter(logs, t.Output()), nil))
+	logs := &modelstest.SyncBuffer{}
+	var level slog.Level
+	if _, bench := t.(*testing.B); bench {
+		level = slog.LevelWarn // as `make bench` runs the server: no line per request
+	}
+	log := slog.New(slog.NewJSONHandler(io.MultiWriter(logs, t.Output()), &slog.HandlerOptions{Level: level}))
 	store := modelstest.Open(t, cfg, log)
 	server, err := web.NewServer(cfg, store, log)
 	if err != nil {
 		t.Fatalf("new server: %v", err)
 	}
 	return &app{t: t, cfg: cfg, store: store, server: server, logs: logs}
+}
+
+// newAdminApp is newApp with an admin, admin@example.com, signed in by
+// bearer token: the usual start of a test of the admin API.
+func newAdminApp(t testing.TB) (a *app, admin *models.User, token string) {
+	t.Helper()
+	a = newApp(t, nil)
+	admin, token = a.userWithToken("admin@example.com", models.RoleAdmin)
+	return a, admin, token
 }
 
 // user creates a user with the password "password1" and the given role.
@@ -67,14 +81,27 @@ func (a *app) user(email string, role models.Role, weekoffs ...string) *models.U
 	return u
 }
 
-// token signs in through POST /auth/token, as an API client does.
+// userWithToken creates a user as user does and signs them in through
+// POST /auth/token: the user and their bearer token.
+func (a *app) userWithToken(email string, role models.Role, weekoffs ...string) (*models.User, string) {
+	a.t.Helper()
+	u := a.user(email, role, weekoffs...)
+	return u, a.token(email, "password1")
+}
+
+// signIn posts the token form as an API client does, from the client
+// address from when it is not empty.
+func (a *app) signIn(email, password, from string) *httptest.ResponseRecorder {
+	a.t.Helper()
+	form := url.Values{"username": {email}, "password": {password}}
+	return a.do(call{method: http.MethodPost, path: "/auth/token", body: form, from: from})
+}
+
+// token signs in through POST /auth/token and returns the access token.
 func (a *app) token(email, password string) string {
 	a.t.Helper()
-	body := "username=" + email + "&password=" + password
-	res := a.do(http.MethodPost, "/auth/token", "", strings.NewReader(body), "application/x-www-form-urlencoded")
-	if res.Code != http.StatusOK {
-		a.t.Fatalf("sign in %s: status %d: %s", email, res.Code, res.Body)
-	}
+	res := a.signIn(email, password, "")
+	wantStatus(a.t, res, http.StatusOK)
 	var out struct {
 		AccessToken string `json:"access_token"`
 	}
@@ -82,47 +109,83 @@ func (a *app) token(email, password string) string {
 	return out.AccessToken
 }
 
-// do sends a request to the server's handler and holds the exchange against
-// the OpenAPI document (conform, in openapi_conform_test.go).
-func (a *app) do(method, path, token string, body io.Reader, contentType string) *httptest.ResponseRecorder {
+// formType is the content type of a form.
+const formType = "application/x-www-form-urlencoded"
+
+// call is one request of a test, for a.do; only method and path are needed.
+type call struct {
+	method, path string
+	token        string         // sent as a bearer token when not empty
+	body         any            // string or []byte as is, url.Values as a form, any other value as JSON
+	contentType  string         // instead of the one body implies
+	header       http.Header    // more headers (If-Match, Accept, Origin…), set last
+	cookies      []*http.Cookie // sent as a browser sends them
+	from         string         // the client's IP address, when it matters
+	want         int            // the status without which the test fails; 0 for any
+}
+
+// do sends c to the server's handler and holds the exchange against the
+// OpenAPI document (conform, in openapi_conform_test.go). Every request of
+// the package's tests goes through here, pages included.
+func (a *app) do(c call) *httptest.ResponseRecorder {
 	a.t.Helper()
-	var sent []byte
+	body, contentType := c.encode(a.t)
+	var r io.Reader
 	if body != nil {
-		var err error
-		if sent, err = io.ReadAll(body); err != nil {
-			a.t.Fatalf("read request body: %v", err)
-		}
-		body = bytes.NewReader(sent)
+		r = bytes.NewReader(body)
 	}
-	req := httptest.NewRequest(method, path, body)
+	req := httptest.NewRequest(c.method, c.path, r)
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
 	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	for k, v := range c.header {
+		req.Header[k] = v
+	}
+	for _, cookie := range c.cookies {
+		req.AddCookie(cookie)
+	}
+	if c.from != "" {
+		req.RemoteAddr = c.from + ":40000"
 	}
 	rec := httptest.NewRecorder()
 	a.server.Handler().ServeHTTP(rec, req)
-	conform(a.t, method, path, req.Header, sent, rec)
+	conform(a.t, c.method, c.path, req.Header, body, rec)
+	if c.want != 0 {
+		wantStatus(a.t, rec, c.want)
+	}
 	return rec
+}
+
+// encode gives the bytes of the call's body and their content type.
+func (c call) encode(t testing.TB) (body []byte, contentType string) {
+	t.Helper()
+	switch b := c.body.(type) {
+	case nil:
+	case string:
+		if b != "" {
+			body, contentType = []byte(b), "application/json"
+		}
+	case []byte:
+		body, contentType = b, "application/json"
+	case url.Values:
+		body, contentType = []byte(b.Encode()), formType
+	default:
+		var err error
+		if body, err = json.Marshal(b); err != nil {
+			t.Fatalf("encode %T: %v", b, err)
+		}
+		contentType = "application/json"
+	}
+	return body, cmp.Or(c.contentType, contentType)
 }
 
 // json sends a JSON request; body may be a string of raw JSON or a value to encode.
 func (a *app) json(method, path, token string, body any) *httptest.ResponseRecorder {
 	a.t.Helper()
-	var r io.Reader
-	switch b := body.(type) {
-	case nil:
-	case string:
-		r = strings.NewReader(b)
-	default:
-		buf, err := json.Marshal(b)
-		if err != nil {
-			a.t.Fatal(err)
-		}
-		r = bytes.NewReader(buf)
-	}
-	return a.do(method, path, token, r, "application/json")
+	return a.do(call{method: method, path: path, token: token, body: body})
 }
 
 func decode(t testing.TB, res *httptest.ResponseRecorder, v any) {
@@ -150,35 +213,15 @@ func detailOf(t testing.TB, res *httptest.ResponseRecorder) any {
 	return out.Detail
 }
 
-// syncBuffer collects log output written from several goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-// eventually polls cond until it holds or the time is up.
-func eventually(t testing.TB, within time.Duration, cond func() bool) bool {
+// freePort is a local TCP port where nothing listens: one just released.
+func freePort(t testing.TB) int {
 	t.Helper()
-	deadline := time.Now().Add(within)
-	for time.Now().Before(deadline) {
-		if cond() {
-			return true
-		}
-		time.Sleep(10 * time.Millisecond)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
 	}
-	return cond()
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -19,11 +19,8 @@ type historyItem struct {
 
 func TestHistory(t *testing.T) {
 	t.Parallel()
-	a := newApp(t, nil)
-	admin := a.user("admin@example.com", models.RoleAdmin)
-	emp := a.user("emp@example.com", models.RoleEmployee, "sun")
-	adminTok := a.token("admin@example.com", "password1")
-	empTok := a.token("emp@example.com", "password1")
+	a, admin, adminTok := newAdminApp(t)
+	emp, empTok := a.userWithToken("emp@example.com", models.RoleEmployee, "sun")
 	path := "/admin/users/" + itoa(emp.ID)
 
 	wantStatus(t, a.json(http.MethodPut, "/me/weekoffs", empTok, `{"weekoffs":["sat","sun"]}`), http.StatusOK)
@@ -48,8 +45,7 @@ func TestHistory(t *testing.T) {
 	}
 
 	t.Run("OnTheUserPage", func(t *testing.T) {
-		v := a.visitor()
-		v.signIn("admin@example.com", "password1")
+		v := a.signedIn(admin)
 		page := v.get(path)
 		wantStatus(t, page, http.StatusOK)
 		wantBody(t, page, `id="history"`, "<td>Role</td><td>employee</td><td>admin</td><td>admin@example.com (admin)</td>",
@@ -57,8 +53,7 @@ func TestHistory(t *testing.T) {
 	})
 
 	wantStatus(t, a.json(http.MethodGet, "/admin/users/999999/history", adminTok, nil), http.StatusNotFound)
-	other := a.user("other@example.com", models.RoleEmployee)
-	otherTok := a.token("other@example.com", "password1")
+	other, otherTok := a.userWithToken("other@example.com", models.RoleEmployee)
 	wantStatus(t, a.json(http.MethodGet, "/admin/users/"+itoa(other.ID)+"/history", otherTok, nil), http.StatusForbidden)
 }
 
@@ -67,8 +62,7 @@ func TestHistory(t *testing.T) {
 func TestHistoryFailureWritesNothing(t *testing.T) {
 	t.Parallel()
 	a := newApp(t, nil)
-	u := a.user("asha@example.com", models.RoleEmployee, "sun")
-	tok := a.token("asha@example.com", "password1")
+	u, tok := a.userWithToken("asha@example.com", models.RoleEmployee, "sun")
 	if _, err := a.store.Pool().Exec(t.Context(), "ALTER TABLE user_history ADD CONSTRAINT refuse_all CHECK (false) NOT VALID"); err != nil {
 		t.Fatal(err)
 	}

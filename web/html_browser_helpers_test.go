@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -39,8 +38,6 @@ func newBrowser(t *testing.T, a *app) *browser {
 		}
 		t.Skipf("%s is missing: install it (apt-get install chromium) to run the browser tests", chromiumPath)
 	}
-	ts := httptest.NewServer(a.server.Handler())
-	t.Cleanup(ts.Close)
 
 	opts := append(slices.Clone(chromedp.DefaultExecAllocatorOptions[:]),
 		chromedp.ExecPath(chromiumPath),
@@ -62,7 +59,7 @@ func newBrowser(t *testing.T, a *app) *browser {
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("start chromium: %v", err)
 	}
-	return &browser{t: t, ctx: ctx, app: a, base: ts.URL}
+	return &browser{t: t, ctx: ctx, app: a, base: serveHTTP(t, a).base}
 }
 
 // stepTimeout bounds each step, so that a broken page fails the test

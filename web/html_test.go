@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -48,12 +47,11 @@ func TestContentNegotiation(t *testing.T) {
 		{"text/html;q=0.9, */*;q=1", false},
 		{"application/xml", false},
 	} {
-		req, _ := http.NewRequest(http.MethodGet, "/me", nil)
+		var accept http.Header
 		if tc.accept != "" {
-			req.Header.Set("Accept", tc.accept)
+			accept = http.Header{"Accept": {tc.accept}}
 		}
-		res := httptest.NewRecorder()
-		a.server.Handler().ServeHTTP(res, req)
+		res := a.do(call{method: http.MethodGet, path: "/me", header: accept})
 		if got := res.Header().Get("Vary"); !strings.Contains(got, "Accept") {
 			t.Errorf("Accept %q: Vary is %q, want Accept", tc.accept, got)
 		}
@@ -70,8 +68,7 @@ func TestMePage(t *testing.T) {
 	t.Parallel()
 	a := newApp(t, nil)
 	u := a.user("asha@example.com", models.RoleEmployee, "saturday", "sunday")
-	v := a.visitor()
-	v.signIn(u.Email, "password1")
+	v := a.signedIn(u)
 
 	t.Run("Show", func(t *testing.T) {
 		res := v.get("/me")
@@ -135,12 +132,10 @@ func TestAdminPages(t *testing.T) {
 	admin := a.user("admin@example.com", models.RoleAdmin)
 	emp := a.user("asha@example.com", models.RoleEmployee, "friday")
 	a.user("omar@example.com", models.RoleEmployee, "friday", "saturday")
-	v := a.visitor()
-	v.signIn(admin.Email, "password1")
+	v := a.signedIn(admin)
 
 	t.Run("Forbidden", func(t *testing.T) {
-		e := a.visitor()
-		e.signIn(emp.Email, "password1")
+		e := a.signedIn(emp)
 		for _, path := range []string{"/admin/users", "/admin/users/new", "/admin/users/" + strconv.FormatInt(emp.ID, 10)} {
 			res := e.get(path)
 			wantStatus(t, res, http.StatusForbidden)
@@ -265,10 +260,8 @@ func TestEscaping(t *testing.T) {
 	}
 	escaped := `&lt;script&gt;alert(1)&lt;/script&gt;`
 
-	v := a.visitor()
-	v.signIn(admin.Email, "password1")
-	e := a.visitor()
-	e.signIn(u.Email, "password1")
+	v := a.signedIn(admin)
+	e := a.signedIn(u)
 	for _, res := range []struct {
 		name string
 		body string
@@ -293,8 +286,7 @@ func TestFailurePage(t *testing.T) {
 	const secret = "postgres://weekoffs:hunter2@db.internal/weekoffs"
 	a.server.AddFailingPage("/boom", secret)
 	u := a.user("asha@example.com", models.RoleEmployee)
-	v := a.visitor()
-	v.signIn(u.Email, "password1")
+	v := a.signedIn(u)
 	res := v.get("/boom")
 	wantStatus(t, res, http.StatusInternalServerError)
 	wantBody(t, res, "Something went wrong", "<!doctype html>")

@@ -14,14 +14,12 @@ import (
 // searches every response and the whole log for secrets and internals.
 func TestNoSecretsInLogsOrResponses(t *testing.T) {
 	t.Parallel()
-	a := newApp(t, nil)
-	a.user("admin@example.com", models.RoleAdmin)
+	a, _, adminTok := newAdminApp(t)
 	emp := a.user("emp@example.com", models.RoleEmployee)
 	var bodies strings.Builder
 	keep := func(code int, body string) { bodies.WriteString(body) }
 
-	adminTok := a.token("admin@example.com", "password1")
-	res := a.do(http.MethodPost, "/auth/token", "", strings.NewReader("username=emp@example.com&password=Wrong-Secret-1"), "application/x-www-form-urlencoded")
+	res := a.do(call{method: http.MethodPost, path: "/auth/token", body: "username=emp@example.com&password=Wrong-Secret-1", contentType: formType})
 	keep(res.Code, res.Body.String())
 	for _, r := range []struct{ method, path, body string }{
 		{"PUT", "/me/password", `{"current_password":"password1","new_password":"Changed-Secret-2"}`},

@@ -14,9 +14,7 @@ import (
 // FuzzDecodeCursor.)
 func TestListRefusesTextPostgreSQLCannotHold(t *testing.T) {
 	t.Parallel()
-	a := newApp(t, nil)
-	a.user("admin@example.com", models.RoleAdmin)
-	tok := a.token("admin@example.com", "password1")
+	a, _, tok := newAdminApp(t)
 	cases := []struct {
 		name, param, value string
 	}{

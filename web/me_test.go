@@ -14,8 +14,7 @@ import (
 func TestGetMe(t *testing.T) {
 	t.Parallel()
 	a := newApp(t, nil)
-	u := a.user("asha@example.com", models.RoleEmployee, "sun", "Sat")
-	tok := a.token("asha@example.com", "password1")
+	u, tok := a.userWithToken("asha@example.com", models.RoleEmployee, "sun", "Sat")
 
 	for _, path := range []string{"/me", "/me/"} {
 		res := a.json(http.MethodGet, path, tok, nil)
@@ -49,8 +48,7 @@ func TestGetMe(t *testing.T) {
 func TestPutMyWeekoffs(t *testing.T) {
 	t.Parallel()
 	a := newApp(t, nil)
-	u := a.user("asha@example.com", models.RoleEmployee, "monday")
-	tok := a.token("asha@example.com", "password1")
+	u, tok := a.userWithToken("asha@example.com", models.RoleEmployee, "monday")
 
 	t.Run("OK", func(t *testing.T) {
 		res := a.json(http.MethodPut, "/me/weekoffs/", tok, `{"weekoffs": ["Sat", "sunday"]}`)
@@ -114,8 +112,7 @@ func TestPutMyWeekoffs(t *testing.T) {
 	})
 	t.Run("ConfiguredMaximum", func(t *testing.T) {
 		b := newApp(t, func(c *config.Config) { c.WeekoffsMax = 3 })
-		b.user("three@example.com", models.RoleEmployee)
-		tok := b.token("three@example.com", "password1")
+		_, tok := b.userWithToken("three@example.com", models.RoleEmployee)
 		wantStatus(t, b.json(http.MethodPut, "/me/weekoffs", tok, `{"weekoffs": ["mon", "tue", "wed"]}`), http.StatusOK)
 		wantStatus(t, b.json(http.MethodPut, "/me/weekoffs", tok, `{"weekoffs": ["mon", "tue", "wed", "thu"]}`), http.StatusUnprocessableEntity)
 	})
@@ -124,8 +121,7 @@ func TestPutMyWeekoffs(t *testing.T) {
 func TestPutMyPassword(t *testing.T) {
 	t.Parallel()
 	a := newApp(t, nil)
-	a.user("asha@example.com", models.RoleEmployee)
-	tok := a.token("asha@example.com", "password1")
+	_, tok := a.userWithToken("asha@example.com", models.RoleEmployee)
 	change := func(current, next string) int {
 		b, _ := json.Marshal(map[string]string{"current_password": current, "new_password": next})
 		return a.json(http.MethodPut, "/me/password", tok, string(b)).Code

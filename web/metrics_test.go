@@ -16,19 +16,18 @@ func TestMetrics(t *testing.T) {
 	t.Run("OffByDefault", func(t *testing.T) {
 		t.Parallel()
 		a := newApp(t, nil)
-		wantStatus(t, a.do(http.MethodGet, "/metrics", "", nil, ""), http.StatusNotFound)
+		a.do(call{method: http.MethodGet, path: "/metrics", want: http.StatusNotFound})
 	})
 
 	t.Run("On", func(t *testing.T) {
 		t.Parallel()
 		a := newApp(t, func(c *config.Config) { c.Metrics = true })
-		admin := a.user("boss@example.com", models.RoleAdmin)
-		tok := a.token("boss@example.com", "password1")
-		wantStatus(t, a.do(http.MethodGet, "/health", "", nil, ""), http.StatusOK)
-		wantStatus(t, a.do(http.MethodGet, fmt.Sprintf("/admin/users/%d", admin.ID), tok, nil, ""), http.StatusOK)
-		wantStatus(t, a.do(http.MethodGet, "/no/such/page/12345", "", nil, ""), http.StatusNotFound)
+		admin, tok := a.userWithToken("boss@example.com", models.RoleAdmin)
+		a.do(call{method: http.MethodGet, path: "/health", want: http.StatusOK})
+		a.do(call{method: http.MethodGet, path: fmt.Sprintf("/admin/users/%d", admin.ID), token: tok, want: http.StatusOK})
+		a.do(call{method: http.MethodGet, path: "/no/such/page/12345", want: http.StatusNotFound})
 
-		res := a.do(http.MethodGet, "/metrics", "", nil, "")
+		res := a.do(call{method: http.MethodGet, path: "/metrics"})
 		wantStatus(t, res, http.StatusOK)
 		body := res.Body.String()
 		for _, want := range []string{
@@ -60,9 +59,9 @@ func TestMetrics(t *testing.T) {
 		t.Parallel()
 		const secret = "metrics-scraper-token-0123456789"
 		a := newApp(t, func(c *config.Config) { c.Metrics, c.MetricsToken = true, secret })
-		wantStatus(t, a.do(http.MethodGet, "/metrics", "", nil, ""), http.StatusUnauthorized)
-		wantStatus(t, a.do(http.MethodGet, "/metrics", "wrong-token-0123456789", nil, ""), http.StatusUnauthorized)
-		wantStatus(t, a.do(http.MethodGet, "/metrics", secret, nil, ""), http.StatusOK)
+		a.do(call{method: http.MethodGet, path: "/metrics", want: http.StatusUnauthorized})
+		a.do(call{method: http.MethodGet, path: "/metrics", token: "wrong-token-0123456789", want: http.StatusUnauthorized})
+		a.do(call{method: http.MethodGet, path: "/metrics", token: secret, want: http.StatusOK})
 	})
 }
 

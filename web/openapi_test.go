@@ -40,7 +40,7 @@ var nonAPIRoutes = []string{
 func TestOpenAPIDocument(t *testing.T) {
 	t.Parallel()
 	a := newApp(t, nil)
-	res := a.do(http.MethodGet, "/openapi.json", "", nil, "")
+	res := a.do(call{method: http.MethodGet, path: "/openapi.json"})
 	wantStatus(t, res, http.StatusOK)
 	if ct := res.Header().Get("Content-Type"); ct != "application/json" {
 		t.Errorf("Content-Type: got %q, want application/json", ct)
@@ -59,7 +59,7 @@ func TestOpenAPIDocument(t *testing.T) {
 	if err := doc.Validate(context.Background()); err != nil {
 		t.Fatalf("validate: %v", err)
 	}
-	if slash := a.do(http.MethodGet, "/openapi.json/", "", nil, ""); slash.Code != http.StatusOK {
+	if slash := a.do(call{method: http.MethodGet, path: "/openapi.json/"}); slash.Code != http.StatusOK {
 		t.Errorf("GET /openapi.json/: got %d, want 200", slash.Code)
 	}
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -86,8 +85,7 @@ func TestBehindPgBouncer(t *testing.T) {
 // once, `rounds` times each, and returns a line for every unexpected answer.
 func exerciseJSONRoutes(t *testing.T, a *app, workers, rounds int) []string {
 	t.Helper()
-	a.user("boss@example.com", models.RoleAdmin)
-	adminToken := a.token("boss@example.com", "password1")
+	_, adminToken := a.userWithToken("boss@example.com", models.RoleAdmin)
 	tokens := make([]string, workers)
 	ids := make([]int64, workers)
 	for i := range workers {
@@ -192,7 +190,7 @@ server_reset_query =
 	if os.Geteuid() == 0 {
 		cmd = exec.Command("runuser", append([]string{"-u", "postgres", "--", bin}, args...)...)
 	}
-	var out syncBuffer
+	var out modelstest.SyncBuffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // stop runuser and pgbouncer together
 	if err := cmd.Start(); err != nil {
@@ -215,7 +213,7 @@ server_reset_query =
 
 	u.Host = fmt.Sprintf("127.0.0.1:%d", port)
 	via := u.String()
-	ok := eventually(t, 10*time.Second, func() bool {
+	ok := modelstest.Eventually(t, 10*time.Second, func() bool {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 		defer cancel()
 		conn, err := pgx.Connect(ctx, via)
@@ -229,16 +227,6 @@ server_reset_query =
 		t.Fatalf("pgbouncer did not answer on port %d:\n%s", port, out.String())
 	}
 	return via
-}
-
-func freePort(t *testing.T) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
 }
 
 func writeFile(t *testing.T, path, content string) {

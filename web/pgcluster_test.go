@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/weekoffs/weekoffs/config"
 	"github.com/weekoffs/weekoffs/models"
+	"github.com/weekoffs/weekoffs/models/modelstest"
 )
 
 // pgCluster is a PostgreSQL server of the test's own, in a temporary folder,
@@ -60,12 +60,7 @@ func newPGCluster(t testing.TB) *pgCluster {
 		}
 		c.as = []string{"runuser", "-u", "postgres", "--"}
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	c.port = ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
+	c.port = freePort(t)
 
 	c.run("initdb", "-D", c.data(), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync")
 	c.start()
@@ -124,12 +119,11 @@ func TestFaultDatabaseRestart(t *testing.T) {
 	if err := a.store.Migrate(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	a.user("admin@example.com", models.RoleAdmin)
-	tok := a.token("admin@example.com", "password1")
-	base, client := serveHTTP(t, a)
+	_, tok := a.userWithToken("admin@example.com", models.RoleAdmin)
+	srv := serveHTTP(t, a)
 	paths := []string{"/me", "/admin/users?limit=5", "/health"}
 	for _, path := range paths {
-		if r := get(client, base, path, tok); r.status != http.StatusOK {
+		if r := srv.get(path, tok); r.status != http.StatusOK {
 			t.Fatalf("before the stop: got %s, want 200", r)
 		}
 	}
@@ -137,7 +131,7 @@ func TestFaultDatabaseRestart(t *testing.T) {
 	cluster.stop()
 	for range 2 {
 		for _, path := range paths {
-			if r := get(client, base, path, tok); !r.unavailable() || r.elapsed > acquireTimeout+slack {
+			if r := srv.get(path, tok); !r.unavailable() || r.elapsed > acquireTimeout+slack {
 				t.Errorf("while stopped: got %s, want 503 within the acquire timeout (%s)", r, acquireTimeout)
 			}
 		}
@@ -146,8 +140,8 @@ func TestFaultDatabaseRestart(t *testing.T) {
 	cluster.start()
 	for _, path := range paths {
 		var r reply
-		if !eventually(t, 10*time.Second, func() bool {
-			r = get(client, base, path, tok)
+		if !modelstest.Eventually(t, 10*time.Second, func() bool {
+			r = srv.get(path, tok)
 			return r.status == http.StatusOK
 		}) {
 			t.Errorf("after the start: got %s, want 200", r)

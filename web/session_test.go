@@ -139,8 +139,7 @@ func TestSessionEnds(t *testing.T) {
 
 	t.Run("SignOut", func(t *testing.T) {
 		u := a.user("so@example.com", models.RoleEmployee)
-		v := a.visitor()
-		v.signIn(u.Email, "password1")
+		v := a.signedIn(u)
 		stolen := v.clone()
 		wantRedirect(t, v.post("/logout", nil), "/login")
 		res := v.get("/login")
@@ -151,9 +150,7 @@ func TestSessionEnds(t *testing.T) {
 	})
 	t.Run("PasswordChangeByForm", func(t *testing.T) {
 		u := a.user("pw@example.com", models.RoleEmployee)
-		here, there := a.visitor(), a.visitor()
-		here.signIn(u.Email, "password1")
-		there.signIn(u.Email, "password1")
+		here, there := a.signedIn(u), a.signedIn(u)
 		res := here.post("/me/password", url.Values{"current_password": {"password1"}, "new_password": {"new-password-2"}})
 		wantRedirect(t, res, "/me")
 		wantStatus(t, here.get("/me"), http.StatusOK) // this session goes on
@@ -161,8 +158,7 @@ func TestSessionEnds(t *testing.T) {
 	})
 	t.Run("PasswordChangeByAPI", func(t *testing.T) {
 		u := a.user("pw2@example.com", models.RoleEmployee)
-		v := a.visitor()
-		v.signIn(u.Email, "password1")
+		v := a.signedIn(u)
 		res := a.json(http.MethodPut, "/me/password", a.token(u.Email, "password1"),
 			map[string]string{"current_password": "password1", "new_password": "another-pass-3"})
 		wantStatus(t, res, http.StatusNoContent)
@@ -170,8 +166,7 @@ func TestSessionEnds(t *testing.T) {
 	})
 	t.Run("Deactivated", func(t *testing.T) {
 		u := a.user("deact@example.com", models.RoleEmployee)
-		v := a.visitor()
-		v.signIn(u.Email, "password1")
+		v := a.signedIn(u)
 		if _, err := a.store.UpdateUser(t.Context(), u.ID, models.UserInput{IsActive: new(false)}, 0); err != nil {
 			t.Fatal(err)
 		}
@@ -184,8 +179,7 @@ func TestSessionEnds(t *testing.T) {
 	})
 	t.Run("TamperedCookie", func(t *testing.T) {
 		u := a.user("tamper@example.com", models.RoleEmployee)
-		v := a.visitor()
-		v.signIn(u.Email, "password1")
+		v := a.signedIn(u)
 		for _, c := range v.cookies {
 			c.Value = c.Value[:len(c.Value)-4] + "AAAA"
 		}
@@ -202,8 +196,7 @@ func TestSessionLifetimes(t *testing.T) {
 	a.server.SetSessionClock(func() time.Time { return now })
 
 	t.Run("Idle", func(t *testing.T) {
-		v := a.visitor()
-		v.signIn(u.Email, "password1")
+		v := a.signedIn(u)
 		now = now.Add(idle - time.Minute)
 		wantStatus(t, v.get("/me"), http.StatusOK) // and the idle deadline moves on
 		now = now.Add(idle - time.Minute)
@@ -212,8 +205,7 @@ func TestSessionLifetimes(t *testing.T) {
 		wantRedirect(t, v.get("/me"), "/login?next=%2Fme")
 	})
 	t.Run("Absolute", func(t *testing.T) {
-		v := a.visitor()
-		v.signIn(u.Email, "password1")
+		v := a.signedIn(u)
 		start := now
 		for now.Sub(start) < absolute-idle/2 {
 			now = now.Add(idle / 2)
@@ -228,8 +220,7 @@ func TestCrossOriginPosts(t *testing.T) {
 	t.Parallel()
 	a := newApp(t, nil)
 	u := a.user("asha@example.com", models.RoleEmployee, "sunday")
-	v := a.visitor()
-	v.signIn(u.Email, "password1")
+	v := a.signedIn(u)
 
 	for _, tc := range []struct {
 		name   string

@@ -3,31 +3,23 @@ package web_test
 import (
 	"encoding/json"
 	"net/http"
-	"net/http/httptest"
 	"slices"
-	"strings"
 	"sync"
 	"testing"
 
 	"github.com/weekoffs/weekoffs/models"
 )
 
-// withIfMatch sends a JSON request carrying If-Match and returns its status.
-func (a *app) withIfMatch(method, path, token, etag, body string) int {
-	req := httptest.NewRequest(method, path, strings.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+token)
-	req.Header.Set("If-Match", etag)
-	rec := httptest.NewRecorder()
-	a.server.Handler().ServeHTTP(rec, req)
-	return rec.Code
+// withIfMatch sends a JSON write carrying If-Match: tag and returns its status.
+func (a *app) withIfMatch(method, path, token, tag, body string) int {
+	a.t.Helper()
+	return a.do(call{method: method, path: path, token: token, body: body, header: http.Header{"If-Match": {tag}}}).Code
 }
 
 func TestIfMatch(t *testing.T) {
 	t.Parallel()
 	a := newApp(t, nil)
-	u := a.user("asha@example.com", models.RoleEmployee, "sun")
-	tok := a.token("asha@example.com", "password1")
+	u, tok := a.userWithToken("asha@example.com", models.RoleEmployee, "sun")
 
 	first := a.json(http.MethodGet, "/me", tok, nil).Header().Get("ETag")
 	if first == "" {
@@ -54,8 +46,7 @@ func TestIfMatch(t *testing.T) {
 	}
 
 	t.Run("Admin", func(t *testing.T) {
-		a.user("admin@example.com", models.RoleAdmin)
-		admin := a.token("admin@example.com", "password1")
+		_, admin := a.userWithToken("admin@example.com", models.RoleAdmin)
 		path := "/admin/users/" + itoa(u.ID)
 		tag := a.json(http.MethodGet, path, admin, nil).Header().Get("ETag")
 		if code := a.withIfMatch(http.MethodPatch, path, admin, first, `{"full_name":"Stale Write"}`); code != http.StatusPreconditionFailed {
@@ -76,8 +67,7 @@ func TestIfMatch(t *testing.T) {
 func TestConcurrentWritersOneWins(t *testing.T) {
 	t.Parallel()
 	a := newApp(t, nil)
-	u := a.user("asha@example.com", models.RoleEmployee)
-	tok := a.token("asha@example.com", "password1")
+	u, tok := a.userWithToken("asha@example.com", models.RoleEmployee)
 
 	for round := range 2 {
 		tag := a.json(http.MethodGet, "/me", tok, nil).Header().Get("ETag")

@@ -1,16 +1,11 @@
 package main
 
 import (
-	"bufio"
 	"io/fs"
 	"net/http"
 	"net/url"
-	"os"
-	"os/exec"
-	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -26,63 +21,15 @@ import (
 func TestSeveralInstances(t *testing.T) {
 	t.Parallel()
 	dbURL := modelstest.EmptyDatabaseURL(t)
-	env := map[string]string{
-		"APP_ENV": "production", "DATABASE_URL": dbURL, "SECRET_KEY": "instances-test-secret-0123456789abcdef",
-		"LISTEN_ADDR": "127.0.0.1:0", "DB_POOL_MAX": "3", "BCRYPT_COST": "4", "COOKIE_SECURE": "false",
-	}
-
-	const n = 3
-	cmds := make([]*exec.Cmd, n)
-	logs := make([]*syncWriter, n)
-	addrs := make(chan [2]string, n) // index, base URL
-	for i := range n {
-		cmd := exec.Command(os.Args[0], "serve")
-		cmd.Env = append(os.Environ(), "WEEKOFFS_TEST_MAIN=1")
-		for k, v := range env {
-			cmd.Env = append(cmd.Env, k+"="+v)
-		}
-		logs[i] = &syncWriter{}
-		cmd.Stderr = logs[i]
-		out, err := cmd.StdoutPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		cmds[i] = cmd
-		go func() {
-			lines := bufio.NewScanner(out)
-			for lines.Scan() {
-				if u := regexp.MustCompile(`http://\S+`).FindString(lines.Text()); u != "" {
-					addrs <- [2]string{string(rune('0' + i)), u}
-				}
-			}
-		}()
-	}
-	for _, cmd := range cmds { // as close to the same moment as processes start
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-	}
-	t.Cleanup(func() {
-		for _, cmd := range cmds {
-			cmd.Process.Kill()
-			cmd.Wait()
-		}
-	})
-	bases := make([]string, n)
-	for range n {
-		select {
-		case a := <-addrs:
-			bases[a[0][0]-'0'] = a[1]
-		case <-time.After(60 * time.Second):
-			t.Fatalf("not every instance serves; logs:\n%s\n%s\n%s", logs[0], logs[1], logs[2])
-		}
-	}
+	env := envFor(dbURL)
+	env["DB_POOL_MAX"], env["COOKIE_SECURE"] = "3", "false"
+	children := startChildren(t, 3, env, "serve")
 
 	// Migrated exactly once: one instance applied every file, the others none.
 	files, _ := fs.Glob(models.Migrations(), "*.sql")
 	appliers := 0
-	for i, l := range logs {
-		switch applied := strings.Count(l.String(), `"msg":"migration applied"`); applied {
+	for i, c := range children {
+		switch applied := strings.Count(c.logs.String(), `"msg":"migration applied"`); applied {
 		case len(files):
 			appliers++
 		case 0:
@@ -110,7 +57,7 @@ func TestSeveralInstances(t *testing.T) {
 		t.Fatalf("createuser: %v\n%s", err, logs)
 	}
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	res, err := client.PostForm(bases[0]+"/login", url.Values{"email": {"asha@example.com"}, "password": {"password1"}})
+	res, err := client.PostForm(children[0].base+"/login", url.Values{"email": {"asha@example.com"}, "password": {"password1"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,20 +79,20 @@ func TestSeveralInstances(t *testing.T) {
 		defer res.Body.Close()
 		return res.StatusCode
 	}
-	for i, base := range bases {
-		if got := page(base); got != http.StatusOK {
+	for i, c := range children {
+		if got := page(c.base); got != http.StatusOK {
 			t.Errorf("instance %d answered the session from instance 0 with %d, want 200", i, got)
 		}
 	}
-	req, _ := http.NewRequest(http.MethodPost, bases[1]+"/logout", nil)
+	req, _ := http.NewRequest(http.MethodPost, children[1].base+"/logout", nil)
 	for _, c := range cookies {
 		req.AddCookie(c)
 	}
 	if res, err := client.Do(req); err != nil || res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("sign out on instance 1: %v %v", err, res)
 	}
-	for i, base := range bases {
-		if got := page(base); got != http.StatusSeeOther {
+	for i, c := range children {
+		if got := page(c.base); got != http.StatusSeeOther {
 			t.Errorf("instance %d still accepts a session signed out on instance 1: %d", i, got)
 		}
 	}

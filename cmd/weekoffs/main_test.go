@@ -1,44 +1,27 @@
 package main
 
 import (
-	"bytes"
-	"context"
-	"encoding/json"
 	"net/http"
-	"net/url"
-	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
-
-	"github.com/weekoffs/weekoffs/models/modelstest"
 )
 
-// testEnv is the environment of a command run against a fresh database.
-func testEnv(t *testing.T) map[string]string {
-	cfg := modelstest.Config(t)
-	return map[string]string{
-		"APP_ENV":      "production",
-		"DATABASE_URL": strings.Replace(cfg.DatabaseURL, "postgres://", "postgresql+asyncpg://", 1),
-		"SECRET_KEY":   "cmd-test-secret-0123456789abcdef0123456789",
-		"BCRYPT_COST":  "4",
-		"LISTEN_ADDR":  "127.0.0.1:0",
-		"DB_POOL_MAX":  "4",
+func TestConfigErrorStopsStart(t *testing.T) {
+	t.Parallel()
+	_, _, err := runCmd(t, map[string]string{"APP_ENV": "production"}, "", "serve")
+	if err == nil || !strings.Contains(err.Error(), "SECRET_KEY") {
+		t.Fatalf("got %v, want an error naming SECRET_KEY", err)
 	}
-}
-
-// runCmd runs the program with args and returns what it printed.
-func runCmd(t *testing.T, env map[string]string, stdin string, args ...string) (stdout, stderr string, err error) {
-	t.Helper()
-	var out, errOut bytes.Buffer
-	err = run(t.Context(), args, func(k string) string { return env[k] }, strings.NewReader(stdin), &out, &errOut)
-	return out.String(), errOut.String(), err
+	_, _, err = runCmd(t, map[string]string{}, "", "frobnicate")
+	if err == nil || !strings.Contains(err.Error(), `unknown command "frobnicate"`) {
+		t.Fatalf("got %v", err)
+	}
 }
 
 func TestCommands(t *testing.T) {
 	t.Parallel()
-	env := testEnv(t)
+	env, _ := testEnv(t)
 
 	_, logs, err := runCmd(t, env, "", "migrate")
 	if err != nil {
@@ -72,70 +55,12 @@ func TestCommands(t *testing.T) {
 	}
 
 	t.Run("ServeAndShutDown", func(t *testing.T) {
-		ctx, stop := context.WithCancel(t.Context())
-		var out syncWriter
-		done := make(chan error, 1)
-		go func() {
-			done <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, strings.NewReader(""), &out, &bytes.Buffer{})
-		}()
-		var base string
-		for deadline := time.Now().Add(10 * time.Second); base == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-			base = regexp.MustCompile(`http://\S+`).FindString(out.String())
-		}
-		if base == "" {
-			t.Fatal("serve did not report its address")
-		}
-		res, err := http.PostForm(base+"/auth/token", url.Values{"username": {"user7@example.com"}, "password": {"demo-password"}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var tok struct {
-			AccessToken string `json:"access_token"`
-		}
-		json.NewDecoder(res.Body).Decode(&tok)
-		res.Body.Close()
-		if res.StatusCode != http.StatusOK || tok.AccessToken == "" {
-			t.Fatalf("sign in as a seeded user: status %d", res.StatusCode)
-		}
-		stop()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Fatalf("serve returned %v after shutdown", err)
-			}
-		case <-time.After(10 * time.Second):
-			t.Fatal("serve did not stop")
+		base, stop := serveHere(t, env)
+		signInAPI(t, http.DefaultClient, base, "user7@example.com", "demo-password")
+		if err := stop(); err != nil {
+			t.Fatalf("serve returned %v after shutdown", err)
 		}
 	})
-}
-
-func TestConfigErrorStopsStart(t *testing.T) {
-	t.Parallel()
-	_, _, err := runCmd(t, map[string]string{"APP_ENV": "production"}, "", "serve")
-	if err == nil || !strings.Contains(err.Error(), "SECRET_KEY") {
-		t.Fatalf("got %v, want an error naming SECRET_KEY", err)
-	}
-	_, _, err = runCmd(t, map[string]string{}, "", "frobnicate")
-	if err == nil || !strings.Contains(err.Error(), `unknown command "frobnicate"`) {
-		t.Fatalf("got %v", err)
-	}
-}
-
-type syncWriter struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (w *syncWriter) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.buf.Write(p)
-}
-
-func (w *syncWriter) String() string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.buf.String()
 }
 
 func TestDatabaseUnreachableSaysWhatToDo(t *testing.T) {

@@ -71,6 +71,8 @@ func Store(t testing.TB) *models.Store {
 }
 
 func serverConfig(t testing.TB) pgtestdb.Config {
+	t.Helper()
+	requireServer(t)
 	u, err := url.Parse(ServerURL())
 	if err != nil {
 		t.Fatalf("TEST_DATABASE_URL: %v", err)

@@ -1,11 +1,15 @@
 package web_test
 
 import (
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/weekoffs/weekoffs/models"
 )
 
 // browserAccept is what Chromium sends when it loads a page.
@@ -25,33 +29,43 @@ func (a *app) visitor() *visitor {
 	return &visitor{t: a.t, a: a, cookies: map[string]*http.Cookie{}, header: http.Header{}}
 }
 
+// signedIn is a visitor signed in as u by a session cookie that the
+// server's own sign-in code mints, without the form.
+func (a *app) signedIn(u *models.User) *visitor {
+	a.t.Helper()
+	cookie, err := a.server.SessionCookieFor(a.t.Context(), u.ID)
+	if err != nil {
+		a.t.Fatalf("session cookie for %s: %v", u.Email, err)
+	}
+	v := a.visitor()
+	v.cookies[cookie.Name] = cookie
+	return v
+}
+
 // get loads a page.
 func (v *visitor) get(path string) *httptest.ResponseRecorder {
 	v.t.Helper()
-	return v.send(httptest.NewRequest(http.MethodGet, path, nil))
+	return v.send(http.MethodGet, path, nil)
 }
 
 // post sends a form as a browser does from a page of the app itself.
 func (v *visitor) post(path string, form url.Values) *httptest.ResponseRecorder {
 	v.t.Helper()
-	req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Origin", "http://example.com") // httptest's Host
-	req.Header.Set("Sec-Fetch-Site", "same-origin")
-	return v.send(req)
+	return v.send(http.MethodPost, path, form) // a nil form is sent as an empty one
 }
 
-func (v *visitor) send(req *http.Request) *httptest.ResponseRecorder {
+// send makes the request through a.do with what a browser adds (its
+// Accept, for a post its Origin and Sec-Fetch-Site, its cookies), then
+// keeps the cookies the response sets and forgets those it deletes.
+func (v *visitor) send(method, path string, body any) *httptest.ResponseRecorder {
 	v.t.Helper()
-	req.Header.Set("Accept", browserAccept)
-	for k, vals := range v.header {
-		req.Header[k] = vals
+	header := http.Header{"Accept": {browserAccept}}
+	if method == http.MethodPost {
+		header.Set("Origin", "http://example.com") // httptest's Host
+		header.Set("Sec-Fetch-Site", "same-origin")
 	}
-	for _, c := range v.cookies {
-		req.AddCookie(c)
-	}
-	rec := httptest.NewRecorder()
-	v.a.server.Handler().ServeHTTP(rec, req)
+	maps.Copy(header, v.header)
+	rec := v.a.do(call{method: method, path: path, body: body, header: header, cookies: slices.Collect(maps.Values(v.cookies))})
 	for _, c := range rec.Result().Cookies() {
 		if c.MaxAge < 0 {
 			delete(v.cookies, c.Name)
