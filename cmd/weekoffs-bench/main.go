@@ -70,7 +70,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.stress, "stress", 256, "connections for the GET /me error run (0 skips it)")
 	fs.IntVar(&o.latencyConns, "latency-c", 2, "connections for the admin list's latency runs (0 skips them)")
 	fs.IntVar(&o.rounds, "rounds", 2, "how many GET /me and control pairs to run for the ratio")
-	fs.StringVar(&o.logLevel, "log-level", "warn", "the server's LOG_LEVEL (info logs a line per request)")
+	fs.StringVar(&o.logLevel, "log-level", "info", "the server's LOG_LEVEL: info, the production default, logs a line per request")
 	fs.StringVar(&o.only, "only", "", "run only the endpoints whose name contains this text")
 	if err := fs.Parse(args); err != nil {
 		return o, err

@@ -12,7 +12,6 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
@@ -111,7 +110,7 @@ type server struct {
 	base  string        // http://127.0.0.1:port
 	ready time.Duration // from start to the first GET /health 200
 	cfg   config.Config // the settings it runs with, as it reads them
-	out   *lockedBuffer
+	log   string        // the file that holds its stdout and stderr
 }
 
 // startServer starts `weekoffs serve` on a free port and waits for /health.
@@ -125,18 +124,27 @@ func startServer(ctx context.Context, o options, dbURL string, logf func(string,
 	if err != nil {
 		return nil, fmt.Errorf("server settings: %w", err)
 	}
-	s := &server{base: "http://" + addr, cfg: cfg, out: &lockedBuffer{}}
+	// The server logs to a file, as a deployed one writes to a journal: a
+	// pipe into this process would spend the load generator's CPU on every
+	// request line.
+	out, err := os.CreateTemp("", "weekoffs-bench-server-*.log")
+	if err != nil {
+		return nil, err
+	}
+	defer out.Close() // the child holds its own descriptor
+	s := &server{base: "http://" + addr, cfg: cfg, log: out.Name()}
 	s.cmd = exec.Command(o.bin, "serve")
 	s.cmd.Env = env
-	s.cmd.Stdout, s.cmd.Stderr = s.out, s.out
-	logf("starting %s serve on %s (pool %d, %s)", o.bin, addr, cfg.PoolMax, cfg.QueryExecMode)
+	s.cmd.Stdout, s.cmd.Stderr = out, out
+	logf("starting %s serve on %s (pool %d, %s, LOG_LEVEL=%s, log in %s)", o.bin, addr, cfg.PoolMax, cfg.QueryExecMode, o.logLevel, s.log)
 	start := time.Now()
 	if err := s.cmd.Start(); err != nil {
 		return nil, err
 	}
 	if err := waitHealthy(ctx, s.base, 30*time.Second); err != nil {
 		s.stop()
-		return nil, fmt.Errorf("server did not become ready: %w\n%s", err, s.out.String())
+		logged, _ := os.ReadFile(s.log)
+		return nil, fmt.Errorf("server did not become ready: %w\n%s", err, logged)
 	}
 	s.ready = time.Since(start)
 	return s, nil
@@ -222,24 +230,6 @@ func waitHealthy(ctx context.Context, base string, within time.Duration) error {
 		case <-time.After(5 * time.Millisecond):
 		}
 	}
-}
-
-// lockedBuffer collects a child's stdout and stderr, which exec copies from two goroutines.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 func envLookup(env []string) func(string) string {
