@@ -113,6 +113,15 @@ func TestMePage(t *testing.T) {
 		wantStatus(t, res, http.StatusConflict)
 		wantWeekoffs(t, a, u.ID, "sunday")
 	})
+	t.Run("MalformedVersion", func(t *testing.T) {
+		// A version no user can have is as stale as an old one, never a skipped check.
+		for _, version := range []string{"abc", "0", "-3"} {
+			res := v.post("/me/weekoffs", url.Values{"weekoffs": {"monday"}, "version": {version}})
+			wantStatus(t, res, http.StatusConflict)
+			wantBody(t, res, "changed elsewhere")
+			wantWeekoffs(t, a, u.ID, "sunday")
+		}
+	})
 	t.Run("PasswordErrors", func(t *testing.T) {
 		res := v.post("/me/password", url.Values{"current_password": {"wrong-one"}, "new_password": {"whatever-9"}})
 		wantStatus(t, res, http.StatusBadRequest)

@@ -19,6 +19,26 @@ func TestConfigErrorStopsStart(t *testing.T) {
 	}
 }
 
+// TestDatabaseCommandsNeedNoSecret: migrate, createuser and seed sign
+// nothing, so they run in production with DATABASE_URL alone; serve does not.
+func TestDatabaseCommandsNeedNoSecret(t *testing.T) {
+	t.Parallel()
+	env, _ := testEnv(t)
+	delete(env, "SECRET_KEY")
+	if _, logs, err := runCmd(t, env, "", "migrate"); err != nil {
+		t.Fatalf("migrate without SECRET_KEY: %v\n%s", err, logs)
+	}
+	if out, logs, err := runCmd(t, env, "", "createuser", "--email", "a@example.com", "--name", "A", "--password", "password1"); err != nil {
+		t.Fatalf("createuser without SECRET_KEY: %v\n%s%s", err, out, logs)
+	}
+	if out, logs, err := runCmd(t, env, "", "seed", "--users", "5", "--password", "demo-password"); err != nil || !strings.Contains(out, "seeded 5 users") {
+		t.Fatalf("seed without SECRET_KEY: %v\n%s%s", err, out, logs)
+	}
+	if _, _, err := runCmd(t, env, "", "serve"); err == nil || !strings.Contains(err.Error(), "SECRET_KEY") {
+		t.Fatalf("serve without SECRET_KEY: got %v, want an error naming SECRET_KEY", err)
+	}
+}
+
 func TestCommands(t *testing.T) {
 	t.Parallel()
 	env, _ := testEnv(t)
