@@ -1,6 +1,9 @@
 # weekoffs — run `make help` for the targets.
 GO ?= go
 export APP_ENV ?= development
+# go.mod's toolchain line (a Go release with the standard library's fixes)
+# is obeyed only with GOTOOLCHAIN=auto; this machine's Go defaults to local.
+export GOTOOLCHAIN ?= auto
 
 .PHONY: help run test build generate check-generated lint vulncheck bench bench-go fuzz migrate
 
