@@ -1,8 +1,11 @@
 # weekoffs — run `make help` for the targets.
 GO ?= go
 export APP_ENV ?= development
+# go.mod's toolchain line (a Go release with the standard library's fixes)
+# is obeyed only with GOTOOLCHAIN=auto; this machine's Go defaults to local.
+export GOTOOLCHAIN ?= auto
 
-.PHONY: help run test build generate check-generated lint bench bench-go fuzz migrate
+.PHONY: help run test build generate check-generated lint vulncheck bench bench-go fuzz migrate
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -26,6 +29,24 @@ check-generated: ## fail if the generated templ code is out of date
 lint: ## gofmt and go vet
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }
 	$(GO) vet ./...
+
+# The vulnerability database is built offline from this version of the
+# golang.org/x/vulndb module (its data/osv) by the module's own indexdb
+# command, run at the same version; it is kept in .cache/vulndb and rebuilt
+# only when VULNDB_VERSION changes. govulncheck is a tool in go.mod.
+VULNDB_VERSION = v0.0.0-20261105234957-e22db6528018
+VULNDB = $(CURDIR)/.cache/vulndb/$(VULNDB_VERSION)
+
+vulncheck: $(VULNDB)/index/db.json ## fail on any known vulnerability the code reaches (govulncheck, offline database from golang.org/x/vulndb)
+	$(GO) tool govulncheck -db file://$(VULNDB) ./...
+
+$(VULNDB)/index/db.json:
+	rm -rf .cache/vulndb
+	$(GO) mod download golang.org/x/vulndb@$(VULNDB_VERSION)
+	$(GO) run golang.org/x/vulndb/cmd/indexdb@$(VULNDB_VERSION) \
+		-vulns "$$($(GO) env GOMODCACHE)/golang.org/x/vulndb@$(VULNDB_VERSION)/data/osv" \
+		-out .cache/vulndb/building
+	mv .cache/vulndb/building $(VULNDB)
 
 bench: build ## load-test the built server on a fresh database of 100,000 users (BENCH_FLAGS="-users 1000000"); see docs/PERFORMANCE.md
 	$(GO) build -o bin/weekoffs-bench ./cmd/weekoffs-bench
