@@ -25,8 +25,9 @@ type UserInput struct {
 	Password *string
 }
 
-// validate checks the given fields and returns them as a typed change.
-func (s *Store) validate(in UserInput) (userChange, error) {
+// validate checks the given fields and returns them as a typed change;
+// weekoffsMax is the organisation's limit.
+func (s *Store) validate(in UserInput, weekoffsMax int) (userChange, error) {
 	var errs FieldErrors
 	var ch userChange
 	if in.Email != nil {
@@ -48,7 +49,7 @@ func (s *Store) validate(in UserInput) (userChange, error) {
 	}
 	ch.IsActive = in.IsActive
 	if in.Weekoffs != nil {
-		days, err := ParseWeekdays("weekoffs", *in.Weekoffs, s.weekoffsMax)
+		days, err := ParseWeekdays("weekoffs", *in.Weekoffs, weekoffsMax)
 		errs = append(errs, err...)
 		ch.Weekoffs = &days
 	}
@@ -66,6 +67,20 @@ func (s *Store) validate(in UserInput) (userChange, error) {
 		ch.PasswordHash = &hash
 	}
 	return ch, nil
+}
+
+// validateWithLimit is validate under the organisation's current limit of
+// week-off days; the settings are read only when week-offs are given.
+func (s *Store) validateWithLimit(ctx context.Context, in UserInput) (userChange, error) {
+	limit := 0
+	if in.Weekoffs != nil {
+		o, err := s.Organisation(ctx)
+		if err != nil {
+			return userChange{}, err
+		}
+		limit = o.WeekoffsMax
+	}
+	return s.validate(in, limit)
 }
 
 // parseEmail accepts a bare address ("asha@example.com") and lowercases it.
@@ -106,7 +121,7 @@ func (s *Store) CreateUser(ctx context.Context, in UserInput) (*User, error) {
 	if len(missing) > 0 {
 		return nil, missing
 	}
-	ch, err := s.validate(in)
+	ch, err := s.validateWithLimit(ctx, in)
 	if err != nil {
 		return nil, err
 	}
@@ -134,7 +149,7 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, in UserInput, ifVersio
 	if in.Email != nil {
 		return nil, invalid("email", "Email cannot be changed", "extra_forbidden")
 	}
-	ch, err := s.validate(in)
+	ch, err := s.validateWithLimit(ctx, in)
 	if err != nil {
 		return nil, err
 	}

@@ -67,7 +67,11 @@ func (s *Store) Authenticate(ctx context.Context, email, password string) (*User
 // ifVersion, when not 0, is the version the caller read: if the user has
 // changed since, nothing is written and the error is ErrStale.
 func (s *Store) SetWeekoffs(ctx context.Context, id int64, names []string, ifVersion int) (*User, error) {
-	days, errs := ParseWeekdays("weekoffs", names, s.weekoffsMax)
+	o, err := s.Organisation(ctx)
+	if err != nil {
+		return nil, err
+	}
+	days, errs := ParseWeekdays("weekoffs", names, o.WeekoffsMax)
 	if errs != nil {
 		return nil, errs
 	}

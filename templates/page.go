@@ -19,6 +19,7 @@ type Page struct {
 	Flash  string       // a one-time message from the previous request
 	Path   string       // the request's path, to mark the current navigation link
 	CSSURL string       // the versioned address of the stylesheet
+	Clock  Clock        // writes times in the organisation's zone
 }
 
 // LoginView is the sign-in form.
@@ -65,6 +66,7 @@ type SortColumn struct {
 type Chart struct {
 	Counts models.DayCounts
 	AsOf   time.Time
+	Clock  Clock
 }
 
 // UserFormView is the form that creates a user (New) or edits one.
@@ -84,6 +86,13 @@ type UserFormView struct {
 	Version     int    // the user's version the form was drawn from; 0 for a new user
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
+}
+
+// OrganisationView is the form of the organisation's settings, as stored or as sent.
+type OrganisationView struct {
+	Name, Timezone, SelfService string
+	WeekoffsMax                 int
+	Errors                      models.FieldErrors
 }
 
 // ErrorView is a page that says a request could not be answered.

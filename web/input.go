@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"io"
@@ -24,7 +25,8 @@ type field struct {
 	name     string
 	dst      any
 	required bool
-	kind     string // what a wrong type is told to be: "string", "list", "boolean"
+	kind     string // what a wrong type is told to be: "string", "list", "boolean", "integer"
+	typ      string // the error's type: FastAPI's "<kind>_type", "int_type" for integers
 }
 
 // decodeBody reads a JSON object into the given fields. A body that is not
@@ -56,7 +58,7 @@ func decodeBody(c *gin.Context, fields ...field) error {
 			errs = append(errs, models.FieldError{Loc: []any{f.name}, Msg: "Field required", Type: "missing"})
 		case !ok:
 		case bytes.Equal(bytes.TrimSpace(raw), []byte("null")) || json.Unmarshal(raw, f.dst) != nil:
-			errs = append(errs, models.FieldError{Loc: []any{f.name}, Msg: "Input should be a valid " + f.kind, Type: f.kind + "_type"})
+			errs = append(errs, models.FieldError{Loc: []any{f.name}, Msg: "Input should be a valid " + f.kind, Type: cmp.Or(f.typ, f.kind+"_type")})
 		}
 	}
 	for name := range members {
@@ -102,4 +104,8 @@ func listField(name string, dst **[]string, required bool) field {
 
 func boolField(name string, dst **bool) field {
 	return field{name: name, dst: dst, kind: "boolean"}
+}
+
+func intField(name string, dst **int) field {
+	return field{name: name, dst: dst, kind: "integer", typ: "int_type"}
 }

@@ -96,6 +96,17 @@ func TestOpenAPIResponses(t *testing.T) {
 		{up, "GET", "/admin/users/999999/history", adminTok, "", "", 404},
 		{up, "GET", "/admin/users/0/history", adminTok, "", "", 422},
 		{down, "GET", "/admin/users/1/history", downTok, "", "", 503},
+
+		{up, "GET", "/admin/organisation", adminTok, "", "", 200},
+		{up, "GET", "/admin/organisation", "", "", "", 401},
+		{up, "GET", "/admin/organisation", empTok, "", "", 403},
+		{down, "GET", "/admin/organisation", downTok, "", "", 503},
+		{up, "PATCH", "/admin/organisation", adminTok, js, `{"name":"Acme","timezone":"Asia/Kolkata","self_service":"direct","weekoffs_max":2}`, 200},
+		{up, "PATCH", "/admin/organisation", "", js, `{}`, 401},
+		{up, "PATCH", "/admin/organisation", empTok, js, `{}`, 403},
+		{up, "PATCH", "/admin/organisation", adminTok, js, tooLarge, 413},
+		{up, "PATCH", "/admin/organisation", adminTok, js, `{"timezone":"Mars/Olympus","weekoffs_max":9}`, 422},
+		{down, "PATCH", "/admin/organisation", downTok, js, `{}`, 503},
 	}
 	// If-Match names a version the user has left behind, or is no strong tag.
 	stale := map[string]openAPICase{

@@ -32,6 +32,7 @@ var nonAPIRoutes = []string{
 	"POST /me/weekoffs",
 	"POST /me/password",
 	"POST /admin/users/{id}",
+	"POST /admin/organisation",
 }
 
 // TestOpenAPIDocument checks that /openapi.json serves the embedded

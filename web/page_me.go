@@ -12,13 +12,17 @@ import (
 
 // mePage shows the signed-in user's profile, week-offs and password form.
 func (s *Server) mePage(c *gin.Context) error {
-	s.renderMe(c, http.StatusOK, templates.MeView{Checked: currentUser(c).Weekoffs})
-	return nil
+	return s.renderMe(c, http.StatusOK, templates.MeView{Checked: currentUser(c).Weekoffs})
 }
 
-func (s *Server) renderMe(c *gin.Context, status int, v templates.MeView) {
-	v.WeekoffsMax, v.Version = s.cfg.WeekoffsMax, currentUser(c).Version
-	s.render(c, status, templates.Me(s.newPage(c, "My week-offs"), v))
+func (s *Server) renderMe(c *gin.Context, status int, v templates.MeView) error {
+	p, org, err := s.orgPage(c, "My week-offs")
+	if err != nil {
+		return err
+	}
+	v.WeekoffsMax, v.Version = org.WeekoffsMax, currentUser(c).Version
+	s.render(c, status, templates.Me(p, v))
+	return nil
 }
 
 // postMyWeekoffs saves the week-off form, the browser's PUT /me/weekoffs.
@@ -36,18 +40,16 @@ func (s *Server) postMyWeekoffs(c *gin.Context) error {
 		u, err = s.store.SetWeekoffs(c.Request.Context(), currentUser(c).ID, days, version)
 	}
 	if fe, ok := errors.AsType[models.FieldErrors](err); ok {
-		s.renderMe(c, http.StatusUnprocessableEntity, templates.MeView{
+		return s.renderMe(c, http.StatusUnprocessableEntity, templates.MeView{
 			Checked:       models.KnownWeekdays(days),
 			WeekoffsError: fe.For("weekoffs"),
 		})
-		return nil
 	}
 	if errors.Is(err, models.ErrStale) {
-		s.renderMe(c, http.StatusConflict, templates.MeView{
+		return s.renderMe(c, http.StatusConflict, templates.MeView{
 			Checked:       currentUser(c).Weekoffs,
 			WeekoffsError: "Your week-offs were changed elsewhere after this page was loaded. These are the saved ones now; choose again.",
 		})
-		return nil
 	}
 	if err != nil {
 		return err
@@ -71,12 +73,10 @@ func (s *Server) postMyPassword(c *gin.Context) error {
 	u := currentUser(c)
 	err = s.store.ChangePassword(c.Request.Context(), u.ID, form.Get("current_password"), form.Get("new_password"))
 	if errors.Is(err, models.ErrPassword) {
-		s.renderMe(c, http.StatusBadRequest, templates.MeView{Checked: u.Weekoffs, CurrentError: "Incorrect password"})
-		return nil
+		return s.renderMe(c, http.StatusBadRequest, templates.MeView{Checked: u.Weekoffs, CurrentError: "Incorrect password"})
 	}
 	if fe, ok := errors.AsType[models.FieldErrors](err); ok {
-		s.renderMe(c, http.StatusUnprocessableEntity, templates.MeView{Checked: u.Weekoffs, NewError: fe.For("new_password")})
-		return nil
+		return s.renderMe(c, http.StatusUnprocessableEntity, templates.MeView{Checked: u.Weekoffs, NewError: fe.For("new_password")})
 	}
 	if err != nil {
 		return err

@@ -122,7 +122,6 @@ func (s *Server) staleUserForm(c *gin.Context, id int64) error {
 }
 
 func (s *Server) renderUserForm(c *gin.Context, status int, v templates.UserFormView) error {
-	v.WeekoffsMax = s.cfg.WeekoffsMax
 	title := "New user"
 	if !v.New {
 		title = v.Heading
@@ -132,7 +131,12 @@ func (s *Server) renderUserForm(c *gin.Context, status int, v templates.UserForm
 		}
 		v.History = history
 	}
-	s.render(c, status, templates.UserForm(s.newPage(c, title), v))
+	p, org, err := s.orgPage(c, title)
+	if err != nil {
+		return err
+	}
+	v.WeekoffsMax = org.WeekoffsMax
+	s.render(c, status, templates.UserForm(p, v))
 	return nil
 }
 

@@ -34,10 +34,14 @@ func (s *Server) usersPage(c *gin.Context) error {
 		v.NextURL, v.PrevURL = pageURL(q, page.Next), pageURL(q, page.Prev)
 	}
 	v.Columns = sortColumns(q, v.Sort)
-	var err error
+	p, _, err := s.orgPage(c, "Users")
+	if err != nil {
+		return err
+	}
+	v.Chart.Clock = p.Clock
 	if v.Chart.Counts, v.Chart.AsOf, err = s.chart.get(c.Request.Context(), s.store.ActiveEmployeesOff); err != nil {
 		return err
 	}
-	s.render(c, status, templates.Users(s.newPage(c, "Users"), v))
+	s.render(c, status, templates.Users(p, v))
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/a-h/templ"
 	"github.com/gin-gonic/gin"
 
+	"github.com/weekoffs/weekoffs/models"
 	"github.com/weekoffs/weekoffs/templates"
 )
 
@@ -28,6 +29,18 @@ func (s *Server) newPage(c *gin.Context, title string) templates.Page {
 		}
 	}
 	return p
+}
+
+// orgPage is newPage for a page that shows times or the organisation's
+// limits: its clock is in the organisation's zone.
+func (s *Server) orgPage(c *gin.Context, title string) (templates.Page, *models.Organisation, error) {
+	org, err := s.store.Organisation(c.Request.Context())
+	if err != nil {
+		return templates.Page{}, nil, err
+	}
+	p := s.newPage(c, title)
+	p.Clock = templates.Clock{Location: org.Location()}
+	return p, org, nil
 }
 
 // render draws a component with the request's context into a buffer and

@@ -48,4 +48,8 @@ func (s *Server) routes() {
 	r.PATCH("/admin/users/:id", s.changesUsers(s.adminAPI(s.patchUser)))
 	r.GET("/admin/users/:id/history", s.adminAPI(s.userHistory))
 	r.POST("/admin/users/:id", s.changesUsers(s.adminPage(s.updateUserForm)))
+
+	r.GET("/admin/organisation", s.byAccept(s.adminPage(s.organisationPage), s.adminAPI(s.getOrganisation)))
+	r.PATCH("/admin/organisation", s.adminAPI(s.patchOrganisation))
+	r.POST("/admin/organisation", s.adminPage(s.updateOrganisationForm))
 }
