@@ -92,6 +92,13 @@ func isUniqueViolation(err error) bool {
 	return errors.As(err, &pgErr) && pgErr.Code == "23505"
 }
 
+// isForeignKeyViolation reports a foreign-key violation (23503): a row
+// still referred to.
+func isForeignKeyViolation(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == "23503"
+}
+
 // isNetError reports a network failure reaching the database.
 func isNetError(err error) bool {
 	var ne net.Error

@@ -40,19 +40,29 @@ type User struct {
 	UpdatedAt    time.Time
 	// Version counts the row's changes; a write that names an older one is refused.
 	Version int `gorm:"default:1"`
+	// TeamID is the user's team; nil for none. TeamName is its name, read
+	// with the user (userSelect); "" for none.
+	TeamID   *int64
+	TeamName string `gorm:"->"`
 }
 
 // IsAdmin reports whether the user may manage others.
 func (u *User) IsAdmin() bool { return u.Role == RoleAdmin }
 
+// teamNameColumn reads the name of a user's team beside the user.
+const teamNameColumn = "COALESCE((SELECT name FROM teams WHERE teams.id = users.team_id), '') AS team_name"
+
 // userColumns lists the columns read into a User, in the order of userScan.
-const userColumns = "id, email, full_name, role, is_active, password_hash, weekoffs, created_at, updated_at, version"
+const userColumns = "id, email, full_name, role, is_active, password_hash, weekoffs, created_at, updated_at, version, team_id, " + teamNameColumn
+
+// userSelect is what GORM reads of a user: every column and the team's name.
+const userSelect = "users.*, " + teamNameColumn
 
 // userScan reads a row of userColumns (and any extra columns after them)
 // from a hand-written pgx query into u.
 func userScan(row pgx.Row, u *User, extra ...any) error {
 	var days []string
-	dest := append([]any{&u.ID, &u.Email, &u.FullName, &u.Role, &u.IsActive, &u.PasswordHash, &days, &u.CreatedAt, &u.UpdatedAt, &u.Version}, extra...)
+	dest := append([]any{&u.ID, &u.Email, &u.FullName, &u.Role, &u.IsActive, &u.PasswordHash, &days, &u.CreatedAt, &u.UpdatedAt, &u.Version, &u.TeamID, &u.TeamName}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return err
 	}

@@ -23,6 +23,12 @@ type UserInput struct {
 	IsActive *bool
 	Weekoffs *[]string
 	Password *string
+	TeamID   *int64 // 0: no team
+}
+
+// unknownTeam answers a user input naming a team that does not exist.
+func unknownTeam() FieldErrors {
+	return invalid("team_id", "There is no team with this id", "value_error")
 }
 
 // validate checks the given fields and returns them as a typed change;
@@ -48,6 +54,12 @@ func (s *Store) validate(in UserInput, weekoffsMax int) (userChange, error) {
 		ch.Role = &role
 	}
 	ch.IsActive = in.IsActive
+	if in.TeamID != nil {
+		if *in.TeamID < 0 {
+			errs = append(errs, invalid("team_id", "Input should be a team's id, or null for none", "value_error")...)
+		}
+		ch.TeamID = in.TeamID
+	}
 	if in.Weekoffs != nil {
 		days, err := ParseWeekdays("weekoffs", *in.Weekoffs, weekoffsMax)
 		errs = append(errs, err...)
@@ -132,11 +144,20 @@ func (s *Store) CreateUser(ctx context.Context, in UserInput) (*User, error) {
 	if ch.Weekoffs != nil {
 		u.Weekoffs = *ch.Weekoffs
 	}
+	if ch.TeamID != nil && *ch.TeamID != 0 {
+		u.TeamID = ch.TeamID
+	}
 	if err := s.db.WithContext(ctx).Create(&u).Error; err != nil {
-		if isUniqueViolation(err) {
+		switch {
+		case isUniqueViolation(err):
 			return nil, fmt.Errorf("a user with email %s: %w", u.Email, ErrConflict)
+		case isForeignKeyViolation(err):
+			return nil, unknownTeam()
 		}
 		return nil, fmt.Errorf("create user: %w", err)
+	}
+	if u.TeamID != nil {
+		return s.UserByID(ctx, u.ID)
 	}
 	return &u, nil
 }

@@ -11,6 +11,7 @@ type userChange struct {
 	IsActive     *bool
 	Weekoffs     *Weekdays
 	PasswordHash *string
+	TeamID       *int64 // 0 takes the user out of any team
 }
 
 // empty reports whether the change changes nothing.
@@ -34,6 +35,12 @@ func (ch userChange) columns() map[string]any {
 	setColumn(cols, "is_active", ch.IsActive)
 	setColumn(cols, "weekoffs", ch.Weekoffs)
 	setColumn(cols, "password_hash", ch.PasswordHash)
+	if ch.TeamID != nil {
+		cols["team_id"] = nil
+		if *ch.TeamID != 0 {
+			cols["team_id"] = *ch.TeamID
+		}
+	}
 	return cols
 }
 

@@ -63,6 +63,7 @@ type UserFilter struct {
 	Query   string  // case-insensitive substring of email or name
 	Role    Role    // "" for any
 	Weekoff Weekday // "" for any
+	Team    *int64  // nil for any; 0 for users in no team
 	Sort    string  // name, email or created; "-" prefix for descending
 	Cursor  *Cursor // nil for the first page
 }
@@ -145,7 +146,7 @@ func (s *Store) ListUsers(ctx context.Context, f UserFilter) (UserPage, error) {
 		}
 	}
 	var users []User
-	if err := rows.Find(&users).Error; err != nil {
+	if err := rows.Select(userSelect).Find(&users).Error; err != nil {
 		return UserPage{}, fmt.Errorf("list users: %w", err)
 	}
 	more := len(users) > f.Limit
@@ -228,6 +229,13 @@ func (s *Store) filtered(db *gorm.DB, f UserFilter) *gorm.DB {
 	}
 	if f.Weekoff != "" {
 		q = q.Where("weekoffs @> ARRAY[?]::text[]", string(f.Weekoff))
+	}
+	switch {
+	case f.Team == nil:
+	case *f.Team == 0:
+		q = q.Where("team_id IS NULL")
+	default:
+		q = q.Where("team_id = ?", *f.Team)
 	}
 	return q
 }

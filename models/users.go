@@ -35,7 +35,7 @@ func (s *Store) UserByEmail(ctx context.Context, email string) (*User, error) {
 // UserByID finds a user by id.
 func (s *Store) UserByID(ctx context.Context, id int64) (*User, error) {
 	var u User
-	err := s.db.WithContext(ctx).Take(&u, id).Error
+	err := s.db.WithContext(ctx).Select(userSelect).Take(&u, id).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, ErrNotFound
 	}
@@ -126,7 +126,15 @@ func (s *Store) update(ctx context.Context, id int64, ifVersion int, ch userChan
 			}
 		}
 		if err := tx.Model(&after).Clauses(clause.Returning{}).Where("id = ?", id).Updates(ch.columns()).Error; err != nil {
+			if isForeignKeyViolation(err) {
+				return unknownTeam()
+			}
 			return err
+		}
+		if after.TeamID != nil {
+			if err := tx.Raw("SELECT name FROM teams WHERE id = ?", *after.TeamID).Scan(&after.TeamName).Error; err != nil {
+				return err
+			}
 		}
 		rows, err := historyRows(ctx, &before, &after)
 		if err != nil || len(rows) == 0 {

@@ -78,6 +78,7 @@ func userFields(in *models.UserInput) []field {
 		boolField("is_active", &in.IsActive),
 		listField("weekoffs", &in.Weekoffs, false),
 		stringField("password", &in.Password, false),
+		idOrNullField("team_id", &in.TeamID),
 	}
 }
 
@@ -90,9 +91,12 @@ func (s *Server) userOfPath(c *gin.Context) (*models.User, error) {
 	return s.store.UserByID(c.Request.Context(), id)
 }
 
-// userIDParam reads the :id path parameter. A malformed one is a 422, as
+// userIDParam reads a user's :id.
+func userIDParam(c *gin.Context) (int64, error) { return idParam(c) }
+
+// idParam reads the :id path parameter. A malformed one is a 422, as
 // FastAPI answers; pages answer it as a page that does not exist.
-func userIDParam(c *gin.Context) (int64, error) {
+func idParam(c *gin.Context) (int64, error) {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil || id < 1 {
 		return 0, errInvalid("path", models.FieldErrors{{Loc: []any{"id"}, Msg: "Input should be a valid positive integer", Type: "int_parsing"}})

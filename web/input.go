@@ -27,6 +27,7 @@ type field struct {
 	required bool
 	kind     string // what a wrong type is told to be: "string", "list", "boolean", "integer"
 	typ      string // the error's type: FastAPI's "<kind>_type", "int_type" for integers
+	null     string // for a member that may be null: the JSON value null stands for
 }
 
 // decodeBody reads a JSON object into the given fields. A body that is not
@@ -57,6 +58,8 @@ func decodeBody(c *gin.Context, fields ...field) error {
 		case !ok && f.required:
 			errs = append(errs, models.FieldError{Loc: []any{f.name}, Msg: "Field required", Type: "missing"})
 		case !ok:
+		case bytes.Equal(bytes.TrimSpace(raw), []byte("null")) && f.null != "":
+			_ = json.Unmarshal([]byte(f.null), f.dst) // a fixed value of the field's own type
 		case bytes.Equal(bytes.TrimSpace(raw), []byte("null")) || json.Unmarshal(raw, f.dst) != nil:
 			errs = append(errs, models.FieldError{Loc: []any{f.name}, Msg: "Input should be a valid " + f.kind, Type: cmp.Or(f.typ, f.kind+"_type")})
 		}
@@ -104,6 +107,11 @@ func listField(name string, dst **[]string, required bool) field {
 
 func boolField(name string, dst **bool) field {
 	return field{name: name, dst: dst, kind: "boolean"}
+}
+
+// idOrNullField is an id that may be null, which it reads as 0: "none".
+func idOrNullField(name string, dst **int64) field {
+	return field{name: name, dst: dst, kind: "integer", typ: "int_type", null: "0"}
 }
 
 func intField(name string, dst **int) field {

@@ -61,6 +61,9 @@ var domainErrors = []struct {
 	status          int
 	detail, message string
 }{
+	{models.ErrTeamNotFound, http.StatusNotFound, "Team not found", "There is no team with this number."},
+	{models.ErrTeamExists, http.StatusConflict, "A team with this name already exists", ""},
+	{models.ErrTeamNotEmpty, http.StatusConflict, "The team has members; move them to another team first", ""},
 	{models.ErrNotFound, http.StatusNotFound, "User not found", "There is no user with this number."},
 	{models.ErrConflict, http.StatusConflict, "A user with this email already exists", ""},
 	{models.ErrLastAdmin, http.StatusConflict, "Cannot demote or deactivate the last active admin", ""},

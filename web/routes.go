@@ -49,6 +49,12 @@ func (s *Server) routes() {
 	r.GET("/admin/users/:id/history", s.adminAPI(s.userHistory))
 	r.POST("/admin/users/:id", s.changesUsers(s.adminPage(s.updateUserForm)))
 
+	r.GET("/admin/teams", s.adminAPI(s.listTeams))
+	r.POST("/admin/teams", s.adminAPI(s.createTeam))
+	r.GET("/admin/teams/:id", s.adminAPI(s.getTeam))
+	r.PATCH("/admin/teams/:id", s.adminAPI(s.patchTeam))
+	r.DELETE("/admin/teams/:id", s.adminAPI(s.deleteTeam))
+
 	r.GET("/admin/organisation", s.byAccept(s.adminPage(s.organisationPage), s.adminAPI(s.getOrganisation)))
 	r.PATCH("/admin/organisation", s.adminAPI(s.patchOrganisation))
 	r.POST("/admin/organisation", s.adminPage(s.updateOrganisationForm))

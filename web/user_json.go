@@ -17,12 +17,24 @@ type userJSON struct {
 	Role      string    `json:"role"`
 	IsActive  bool      `json:"is_active"`
 	Weekoffs  []string  `json:"weekoffs"`
+	Team      *teamRef  `json:"team"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
 }
 
+// teamRef names a user's team in the user object.
+type teamRef struct {
+	ID   int64  `json:"id"`
+	Name string `json:"name"`
+}
+
 func toUserJSON(u *models.User) userJSON {
+	var team *teamRef
+	if u.TeamID != nil {
+		team = &teamRef{ID: *u.TeamID, Name: u.TeamName}
+	}
 	return userJSON{
+		Team:      team,
 		ID:        u.ID,
 		Email:     u.Email,
 		FullName:  u.FullName,

@@ -14,7 +14,7 @@ import (
 const maxQueryLength = 200
 
 // listParams are the list's query parameters, in the order its addresses carry them.
-var listParams = [...]string{"q", "role", "weekoff", "sort", "limit", "cursor"}
+var listParams = [...]string{"q", "role", "weekoff", "team", "sort", "limit", "cursor"}
 
 // parseUserFilter reads the user list's query parameters, the JSON list's
 // and the page's alike, reporting every bad one.
@@ -50,6 +50,16 @@ func parseUserFilter(q url.Values) (models.UserFilter, models.FieldErrors) {
 			bad("weekoff", "Input should be a weekday such as 'monday' or 'mon'", "enum")
 		}
 		f.Weekoff = day
+	}
+	if v := q.Get("team"); v != "" {
+		id, err := strconv.ParseInt(v, 10, 64)
+		switch {
+		case v == "none":
+			id = 0
+		case err != nil || id < 1:
+			bad("team", "Input should be a team's id, or 'none' for users in no team", "value_error")
+		}
+		f.Team = &id
 	}
 	if v := q.Get("sort"); v != "" {
 		if _, _, ok := models.UserSortOf(v); !ok {
