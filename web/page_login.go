@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -12,8 +13,13 @@ import (
 	"github.com/weekoffs/weekoffs/templates"
 )
 
-// msgBadLogin is the one answer to a failed sign-in, whether or not the email exists.
-const msgBadLogin = "Incorrect email or password"
+// Words of the sign-in page. msgBadLogin is the one answer to a failed
+// sign-in, whether or not the email exists; msgInactive is only said to
+// whoever gave the account's password.
+const (
+	msgBadLogin = "Incorrect email or password"
+	msgInactive = "This account is deactivated; ask an administrator"
+)
 
 // loginPage shows the sign-in form, or moves a signed-in visitor on.
 func (s *Server) loginPage(c *gin.Context) error {
@@ -32,18 +38,19 @@ func (s *Server) loginPage(c *gin.Context) error {
 	return nil
 }
 
-// login checks the email and password and starts a fresh session.
+// login checks the email and password and starts a fresh session. A
+// refused sign-in shows the form again, the email kept, with why above it.
 func (s *Server) login(c *gin.Context) error {
 	form, err := parseForm(c, nil)
 	if err != nil {
 		return err
 	}
-	email, next := strings.TrimSpace(form.Get("email")), safeNext(form.Get("next"))
-	u, err := s.signIn(c, email, form.Get("password"))
-	if errors.Is(err, models.ErrPassword) {
-		s.log.Info("sign-in refused", "ip", c.ClientIP())
-		view := templates.LoginView{Email: email, Next: next, Error: msgBadLogin}
-		s.render(c, http.StatusUnauthorized, templates.Login(s.newPage(c, "Sign in"), view))
+	view := templates.LoginView{Email: strings.TrimSpace(form.Get("email")), Next: safeNext(form.Get("next"))}
+	u, err := s.signIn(c, view.Email, form.Get("password"))
+	if status, msg, ok := loginRefusal(c, err); ok {
+		s.log.Info("sign-in refused", "ip", c.ClientIP(), "status", status)
+		view.Error = msg
+		s.render(c, status, templates.Login(s.newPage(c, "Sign in"), view))
 		return nil
 	}
 	if err != nil {
@@ -52,8 +59,27 @@ func (s *Server) login(c *gin.Context) error {
 	if err := s.startSession(c, u.ID); err != nil {
 		return err
 	}
-	seeOther(c, cmp.Or(next, home(u)))
+	seeOther(c, cmp.Or(view.Next, home(u)))
 	return nil
+}
+
+// loginRefusal is how the sign-in form answers signIn's error: the status
+// and the message above the form. ok is false for the errors it leaves to
+// the error page (the database out of reach).
+func loginRefusal(c *gin.Context, err error) (status int, msg string, ok bool) {
+	switch {
+	case errors.Is(err, models.ErrPassword):
+		return http.StatusUnauthorized, msgBadLogin, true
+	case errors.Is(err, models.ErrInactive):
+		return http.StatusForbidden, msgInactive, true
+	}
+	if e, ok := errors.AsType[*httpError](err); ok && e.status == http.StatusTooManyRequests {
+		retry := e.header.Get("Retry-After")
+		c.Header("Retry-After", retry)
+		seconds, _ := strconv.Atoi(retry)
+		return e.status, "Too many failed sign-in attempts. Try again in " + retryIn(seconds) + ".", true
+	}
+	return 0, "", false
 }
 
 // startSession replaces whatever session the request carried with a new
