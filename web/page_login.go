@@ -17,9 +17,26 @@ import (
 // sign-in, whether or not the email exists; msgInactive is only said to
 // whoever gave the account's password.
 const (
-	msgBadLogin = "Incorrect email or password"
-	msgInactive = "This account is deactivated; ask an administrator"
+	msgBadLogin     = "Incorrect email or password"
+	msgInactive     = "This account is deactivated; ask an administrator"
+	msgSignIn       = "Sign in to continue"
+	msgSessionEnded = "Your session ended; sign in again to continue"
+	msgNotSaved     = "Your change was not saved because your session had ended; please make it again."
 )
+
+// loginView is the sign-in form for an email, the page to go to next and
+// whether a form was lost on the way, with the notice that says why the
+// visitor is here.
+func loginView(email, next string, unsaved bool) templates.LoginView {
+	v := templates.LoginView{Email: email, Next: next, Unsaved: unsaved}
+	switch {
+	case unsaved:
+		v.Notice = msgSessionEnded
+	case next != "":
+		v.Notice = msgSignIn
+	}
+	return v
+}
 
 // loginPage shows the sign-in form, or moves a signed-in visitor on.
 func (s *Server) loginPage(c *gin.Context) error {
@@ -34,7 +51,8 @@ func (s *Server) loginPage(c *gin.Context) error {
 		// A signed-out visitor may still carry a flash ("You have signed out").
 		c.Set(sessionKey, b)
 	}
-	s.render(c, http.StatusOK, templates.Login(s.newPage(c, "Sign in"), templates.LoginView{Next: next}))
+	view := loginView("", next, c.Query("unsaved") == "1")
+	s.render(c, http.StatusOK, templates.Login(s.newPage(c, "Sign in"), view))
 	return nil
 }
 
@@ -45,7 +63,7 @@ func (s *Server) login(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	view := templates.LoginView{Email: strings.TrimSpace(form.Get("email")), Next: safeNext(form.Get("next"))}
+	view := loginView(strings.TrimSpace(form.Get("email")), safeNext(form.Get("next")), form.Get("unsaved") == "1")
 	u, err := s.signIn(c, view.Email, form.Get("password"))
 	if status, msg, ok := loginRefusal(c, err); ok {
 		s.log.Info("sign-in refused", "ip", c.ClientIP(), "status", status)
@@ -59,7 +77,12 @@ func (s *Server) login(c *gin.Context) error {
 	if err := s.startSession(c, u.ID); err != nil {
 		return err
 	}
-	seeOther(c, cmp.Or(view.Next, home(u)))
+	target := cmp.Or(view.Next, home(u))
+	if view.Unsaved {
+		s.flashAndRedirect(c, msgNotSaved, target)
+		return nil
+	}
+	seeOther(c, target)
 	return nil
 }
 
