@@ -18,6 +18,8 @@ var (
 	ErrConflict  = errors.New("conflict")
 	ErrLastAdmin = errors.New("cannot demote or deactivate the last active admin")
 	ErrPassword  = errors.New("incorrect password")
+	// ErrInactive means the password was right but the account is deactivated.
+	ErrInactive = errors.New("account deactivated")
 	// ErrStale means the user changed since the version the caller read.
 	ErrStale = errors.New("changed by someone else")
 )

@@ -45,8 +45,10 @@ func (s *Store) UserByID(ctx context.Context, id int64) (*User, error) {
 	return &u, nil
 }
 
-// Authenticate returns the active user with this email and password, or
-// ErrPassword. An unknown email costs the same bcrypt comparison as a wrong
+// Authenticate returns the active user with this email and password. A
+// wrong password or an unknown email is ErrPassword; the right password of
+// a deactivated account is ErrInactive, which only the password's holder
+// learns. An unknown email costs the same bcrypt comparison as a wrong
 // password, so response times do not tell which emails exist.
 func (s *Store) Authenticate(ctx context.Context, email, password string) (*User, error) {
 	u, err := s.UserByEmail(ctx, email)
@@ -57,8 +59,11 @@ func (s *Store) Authenticate(ctx context.Context, email, password string) (*User
 	if err != nil {
 		return nil, err
 	}
-	if !passwordMatches(u.PasswordHash, password) || !u.IsActive {
+	if !passwordMatches(u.PasswordHash, password) {
 		return nil, ErrPassword
+	}
+	if !u.IsActive {
+		return nil, ErrInactive
 	}
 	return u, nil
 }

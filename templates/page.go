@@ -24,9 +24,13 @@ type Page struct {
 
 // LoginView is the sign-in form.
 type LoginView struct {
-	Email string
-	Next  string // a local path to go to after signing in
-	Error string
+	Email  string
+	Next   string // a local path to go to after signing in
+	Notice string // why the visitor is asked to sign in, when they came from elsewhere
+	Error  string
+	// Unsaved marks a sign-in asked for by a form sent after the session
+	// ended: the page it returns to says the change was not saved.
+	Unsaved bool
 }
 
 // MeView is the profile page: the week-off form and the password form.

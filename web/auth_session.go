@@ -76,7 +76,10 @@ func (s *Server) sessionUser(c *gin.Context) (*models.User, *browserSession, err
 }
 
 // toLogin sends a visitor without a session to the sign-in page, which
-// brings them back here afterwards. A dead cookie is deleted on the way.
+// brings them back here afterwards. A form sent without one was sent after
+// the session ended: its change is lost, so the sign-in page says the
+// session ended, and the form's page, once back, that nothing was saved.
+// A dead cookie is deleted on the way.
 func (s *Server) toLogin(c *gin.Context) {
 	if _, err := c.Request.Cookie(s.sessions.name); err == nil {
 		if err := s.sessions.clear(c); err != nil {
@@ -84,7 +87,10 @@ func (s *Server) toLogin(c *gin.Context) {
 		}
 	}
 	target := "/login"
-	if c.Request.Method == http.MethodGet && c.Request.URL.Path != "/" {
+	switch {
+	case c.Request.Method == http.MethodPost:
+		target += "?" + url.Values{"next": {formPage(c)}, "unsaved": {"1"}}.Encode()
+	case c.Request.Method == http.MethodGet && c.Request.URL.Path != "/":
 		target += "?next=" + url.QueryEscape(c.Request.URL.RequestURI())
 	}
 	c.Header("Cache-Control", "no-store")

@@ -43,6 +43,23 @@ func TestIssueToken(t *testing.T) {
 			}
 		})
 	}
+	t.Run("Deactivated", func(t *testing.T) {
+		gone := a.user("gone@example.com", models.RoleEmployee)
+		if _, err := a.store.UpdateUser(t.Context(), gone.ID, models.UserInput{IsActive: new(false)}, 0); err != nil {
+			t.Fatal(err)
+		}
+		res := a.signIn("gone@example.com", "password1", "")
+		wantStatus(t, res, http.StatusForbidden)
+		if got := detailOf(t, res); got != "This account is deactivated; ask an administrator" {
+			t.Errorf("detail: got %v", got)
+		}
+		// A wrong password tells nothing of the account.
+		res = a.signIn("gone@example.com", "password2", "")
+		wantStatus(t, res, http.StatusUnauthorized)
+		if got := detailOf(t, res); got != "Incorrect email or password" {
+			t.Errorf("detail for a wrong password: got %v", got)
+		}
+	})
 	t.Run("MissingFields", func(t *testing.T) {
 		res := a.do(call{method: http.MethodPost, path: "/auth/token", body: "username=asha@example.com", contentType: formType})
 		wantStatus(t, res, http.StatusUnprocessableEntity)

@@ -24,8 +24,9 @@ func TestPagesWithoutSession(t *testing.T) {
 	} {
 		wantRedirect(t, v.get(path), want)
 	}
-	// A form posted without a session goes to sign in and writes nothing.
-	wantRedirect(t, v.post("/me/weekoffs", url.Values{"weekoffs": {"monday"}}), "/login")
+	// A form posted without a session goes to sign in, to come back to its
+	// page with a note, and writes nothing.
+	wantRedirect(t, v.post("/me/weekoffs", url.Values{"weekoffs": {"monday"}}), "/login?next=%2Fme&unsaved=1")
 }
 
 func TestContentNegotiation(t *testing.T) {

@@ -41,3 +41,21 @@ func (s *Server) startPage(c *gin.Context) error {
 	seeOther(c, home(currentUser(c)))
 	return nil
 }
+
+// formPage is the page a form posted to c was sent from: the Referer when it
+// is a page of this site, else the page that holds the form of the path.
+func formPage(c *gin.Context) string {
+	if ref, err := url.Parse(c.GetHeader("Referer")); err == nil && ref.Host != "" && ref.Host == c.Request.Host {
+		if page := safeNext(ref.RequestURI()); page != "" {
+			return page
+		}
+	}
+	switch path := c.Request.URL.Path; path {
+	case "/me/weekoffs", "/me/password":
+		return "/me"
+	case "/admin/users":
+		return "/admin/users/new"
+	default: // /admin/users/{id} is the page of its own form
+		return path
+	}
+}

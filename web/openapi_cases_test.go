@@ -22,6 +22,10 @@ func TestOpenAPIResponses(t *testing.T) {
 	admin, adminTok := up.userWithToken("admin@example.com", models.RoleAdmin)
 	emp, empTok := up.userWithToken("asha@example.com", models.RoleEmployee, "sat", "sun")
 	_, patTok := up.userWithToken("pat@example.com", models.RoleEmployee)
+	gone := up.user("gone@example.com", models.RoleEmployee)
+	if _, err := up.store.UpdateUser(t.Context(), gone.ID, models.UserInput{IsActive: new(false)}, 0); err != nil {
+		t.Fatal(err)
+	}
 
 	down := newApp(t, func(c *config.Config) { c.DatabaseURL = unreachableDatabase(t) })
 	downTok, err := down.server.MintToken("asha@example.com")
@@ -39,6 +43,7 @@ func TestOpenAPIResponses(t *testing.T) {
 
 		{up, "POST", "/auth/token", "", form, "username=Asha@Example.com&password=password1&grant_type=password", 200},
 		wrongPassword,
+		{up, "POST", "/auth/token", "", form, "username=gone@example.com&password=password1", 403},
 		{up, "POST", "/auth/token", "", form, "username=" + strings.Repeat("a", 1<<20), 413},
 		{up, "POST", "/auth/token", "", form, "username=asha@example.com", 422},
 		{down, "POST", "/auth/token", "", form, "username=asha@example.com&password=password1", 503},
@@ -151,8 +156,8 @@ func TestOpenAPIResponses(t *testing.T) {
 		`W/"99"`: {up, "PATCH", empPath, adminTok, js, `{"full_name":"Weak Tag"}`, 412},
 	}
 
-	// Last, as they lock the test client's address out of signing in:
-	// failures up to the throttle's burst, then one too many.
+	// Last, as they lock the account out of signing in: failures up to the
+	// throttle's burst, then one too many.
 	for range 4 {
 		cases = append(cases, wrongPassword)
 	}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -12,8 +13,30 @@ import (
 	"github.com/weekoffs/weekoffs/templates"
 )
 
-// msgBadLogin is the one answer to a failed sign-in, whether or not the email exists.
-const msgBadLogin = "Incorrect email or password"
+// Words of the sign-in page. msgBadLogin is the one answer to a failed
+// sign-in, whether or not the email exists; msgInactive is only said to
+// whoever gave the account's password.
+const (
+	msgBadLogin     = "Incorrect email or password"
+	msgInactive     = "This account is deactivated; ask an administrator"
+	msgSignIn       = "Sign in to continue"
+	msgSessionEnded = "Your session ended; sign in again to continue"
+	msgNotSaved     = "Your change was not saved because your session had ended; please make it again."
+)
+
+// loginView is the sign-in form for an email, the page to go to next and
+// whether a form was lost on the way, with the notice that says why the
+// visitor is here.
+func loginView(email, next string, unsaved bool) templates.LoginView {
+	v := templates.LoginView{Email: email, Next: next, Unsaved: unsaved}
+	switch {
+	case unsaved:
+		v.Notice = msgSessionEnded
+	case next != "":
+		v.Notice = msgSignIn
+	}
+	return v
+}
 
 // loginPage shows the sign-in form, or moves a signed-in visitor on.
 func (s *Server) loginPage(c *gin.Context) error {
@@ -28,22 +51,24 @@ func (s *Server) loginPage(c *gin.Context) error {
 		// A signed-out visitor may still carry a flash ("You have signed out").
 		c.Set(sessionKey, b)
 	}
-	s.render(c, http.StatusOK, templates.Login(s.newPage(c, "Sign in"), templates.LoginView{Next: next}))
+	view := loginView("", next, c.Query("unsaved") == "1")
+	s.render(c, http.StatusOK, templates.Login(s.newPage(c, "Sign in"), view))
 	return nil
 }
 
-// login checks the email and password and starts a fresh session.
+// login checks the email and password and starts a fresh session. A
+// refused sign-in shows the form again, the email kept, with why above it.
 func (s *Server) login(c *gin.Context) error {
 	form, err := parseForm(c, nil)
 	if err != nil {
 		return err
 	}
-	email, next := strings.TrimSpace(form.Get("email")), safeNext(form.Get("next"))
-	u, err := s.signIn(c, email, form.Get("password"))
-	if errors.Is(err, models.ErrPassword) {
-		s.log.Info("sign-in refused", "ip", c.ClientIP())
-		view := templates.LoginView{Email: email, Next: next, Error: msgBadLogin}
-		s.render(c, http.StatusUnauthorized, templates.Login(s.newPage(c, "Sign in"), view))
+	view := loginView(strings.TrimSpace(form.Get("email")), safeNext(form.Get("next")), form.Get("unsaved") == "1")
+	u, err := s.signIn(c, view.Email, form.Get("password"))
+	if status, msg, ok := loginRefusal(c, err); ok {
+		s.log.Info("sign-in refused", "ip", c.ClientIP(), "status", status)
+		view.Error = msg
+		s.render(c, status, templates.Login(s.newPage(c, "Sign in"), view))
 		return nil
 	}
 	if err != nil {
@@ -52,8 +77,32 @@ func (s *Server) login(c *gin.Context) error {
 	if err := s.startSession(c, u.ID); err != nil {
 		return err
 	}
-	seeOther(c, cmp.Or(next, home(u)))
+	target := cmp.Or(view.Next, home(u))
+	if view.Unsaved {
+		s.flashAndRedirect(c, msgNotSaved, target)
+		return nil
+	}
+	seeOther(c, target)
 	return nil
+}
+
+// loginRefusal is how the sign-in form answers signIn's error: the status
+// and the message above the form. ok is false for the errors it leaves to
+// the error page (the database out of reach).
+func loginRefusal(c *gin.Context, err error) (status int, msg string, ok bool) {
+	switch {
+	case errors.Is(err, models.ErrPassword):
+		return http.StatusUnauthorized, msgBadLogin, true
+	case errors.Is(err, models.ErrInactive):
+		return http.StatusForbidden, msgInactive, true
+	}
+	if e, ok := errors.AsType[*httpError](err); ok && e.status == http.StatusTooManyRequests {
+		retry := e.header.Get("Retry-After")
+		c.Header("Retry-After", retry)
+		seconds, _ := strconv.Atoi(retry)
+		return e.status, "Too many failed sign-in attempts. Try again in " + retryIn(seconds) + ".", true
+	}
+	return 0, "", false
 }
 
 // startSession replaces whatever session the request carried with a new

@@ -68,6 +68,7 @@ var domainErrors = []struct {
 	{models.ErrConflict, http.StatusConflict, "A user with this email already exists", ""},
 	{models.ErrLastAdmin, http.StatusConflict, "Cannot demote or deactivate the last active admin", ""},
 	{models.ErrPassword, http.StatusBadRequest, "Incorrect password", ""},
+	{models.ErrInactive, http.StatusForbidden, msgInactive, ""},
 	{models.ErrStale, http.StatusPreconditionFailed, staleDetail, ""},
 }
 

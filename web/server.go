@@ -28,7 +28,7 @@ type Server struct {
 	sessions    *sessionStore
 	crossOrigin *http.CrossOriginProtection // refuses cross-origin form posts (docs/SECURITY.md)
 	chart       *chartCache                 // the week-off chart of the users page
-	throttle    *throttle                   // sign-in attempts per account and address
+	throttle    *throttle                   // names the sign-in allowances per account and address
 	secHeaders  http.Header                 // sent with every response; never modified
 	metrics     *metrics                    // GET /metrics; nil unless METRICS=on
 	cssURL      string                      // the stylesheet's versioned address
@@ -51,7 +51,7 @@ func NewServer(cfg config.Config, store *models.Store, log *slog.Logger) (*Serve
 		sessions:    newSessionStore(cfg),
 		crossOrigin: http.NewCrossOriginProtection(),
 		chart:       newChartCache(chartTTL),
-		throttle:    newThrottle(),
+		throttle:    newThrottle(cfg.SecretKey),
 		secHeaders:  newSecurityHeaders(),
 	}
 	s.cssURL = s.assets.URL("css/site.css")

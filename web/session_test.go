@@ -4,6 +4,8 @@ import (
 	"encoding/base64"
 	"net/http"
 	"net/url"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -75,7 +77,8 @@ func TestLogin(t *testing.T) {
 		for _, tc := range []struct{ name, email, password string }{
 			{"WrongPassword", "asha@example.com", "password2"},
 			{"UnknownEmail", "nobody@example.com", "password1"},
-			{"Inactive", "gone@example.com", "password1"},
+			// Without its password nobody learns that a deactivated account exists.
+			{"InactiveWrongPassword", "gone@example.com", "password2"},
 		} {
 			v := a.visitor()
 			res := v.post("/login", url.Values{"email": {tc.email}, "password": {tc.password}})
@@ -85,6 +88,35 @@ func TestLogin(t *testing.T) {
 			if len(v.cookies) != 0 {
 				t.Errorf("%s: a refused sign-in set a cookie", tc.name)
 			}
+		}
+	})
+	t.Run("Deactivated", func(t *testing.T) {
+		v := a.visitor()
+		res := v.post("/login", url.Values{"email": {"gone@example.com"}, "password": {"password1"}})
+		wantStatus(t, res, http.StatusForbidden)
+		wantBody(t, res, "This account is deactivated; ask an administrator", `value="gone@example.com"`, `<label for="password">`)
+		if strings.Contains(res.Body.String(), "Incorrect email or password") || len(v.cookies) != 0 {
+			t.Error("a deactivated account was told the generic message, or given a session")
+		}
+	})
+	t.Run("Throttled", func(t *testing.T) {
+		account, _ := web.SignInLimits()
+		a.user("locked@example.com", models.RoleEmployee)
+		v := a.visitor()
+		for range account.Burst {
+			wantStatus(t, v.post("/login", url.Values{"email": {"locked@example.com"}, "password": {"typo"}}), http.StatusUnauthorized)
+		}
+		res := v.post("/login", url.Values{"email": {"locked@example.com"}, "password": {"password1"}, "next": {"/admin/users/new"}})
+		wantStatus(t, res, http.StatusTooManyRequests)
+		// The form again, the email and next kept, with when to try again above it.
+		wantBody(t, res, `value="locked@example.com"`, `name="next" value="/admin/users/new"`, `<label for="password">`)
+		retry, err := strconv.Atoi(res.Header().Get("Retry-After"))
+		if err != nil || retry < 1 {
+			t.Fatalf("Retry-After: got %q", res.Header().Get("Retry-After"))
+		}
+		words := regexp.MustCompile(`Too many failed sign-in attempts\. Try again in (\d+) seconds?\.`).FindStringSubmatch(res.Body.String())
+		if words == nil || words[1] != strconv.Itoa(retry) {
+			t.Errorf("the page does not say to try again in %d seconds: %s", retry, res.Body)
 		}
 	})
 	t.Run("Home", func(t *testing.T) {

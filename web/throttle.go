@@ -1,116 +1,150 @@
 package web
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
 	"errors"
+	"fmt"
 	"math"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"golang.org/x/time/rate"
 
 	"github.com/weekoffs/weekoffs/models"
 )
 
-// Sign-in throttling: each account and each client address may fail
-// signInBurst times in a row, then one more attempt per signInRefill. Only
-// failures spend the allowance, so a user who signs in correctly is never slowed.
+// The sign-in throttle's allowances, kept in PostgreSQL so that every
+// instance counts alike (models.Store.SpendAttempt).
+//
+// An account may be tried accountBurst times, then once per accountRefill:
+// this bounds password guessing against any one account, wherever it comes
+// from. A right password forgets the account's failures.
+//
+// A client address may fail addressBurst times, then once per
+// addressRefill: it is there against credential stuffing, one guess at each
+// of many accounts. Only wrong passwords spend it, and it never refuses a
+// right one, so an office behind one NAT address is never locked out by one
+// person's typos: it takes a hundred failures, twenty people locking
+// themselves out entirely, before anyone there is even slowed, and a
+// drained allowance is whole again within the hour.
 const (
-	signInBurst  = 5
-	signInRefill = 30 * time.Second
-	// throttleMaxKeys bounds the memory an attacker can make us spend; full
-	// buckets are dropped first, since they remember nothing.
-	throttleMaxKeys = 100_000
+	accountBurst  = 5
+	accountRefill = 30 * time.Second
+	addressBurst  = 100
+	addressRefill = 36 * time.Second
 )
 
-// throttle keeps a token bucket per key ("acct:<email>", "addr:<ip>"). It is
-// per process: behind a load balancer each instance counts on its own, which
-// multiplies an attacker's allowance by the number of instances, no more.
+// throttle names the sign-in throttle's allowances. Their keys are keyed
+// hashes, so the table holds no email or address (nor a password typed
+// into the email field), and nobody without the secret can tell whose a
+// row is.
 type throttle struct {
-	mu      sync.Mutex
-	buckets map[string]*rate.Limiter
-	now     func() time.Time
+	key []byte
 }
 
-func newThrottle() *throttle {
-	return &throttle{buckets: map[string]*rate.Limiter{}, now: time.Now}
+func newThrottle(secret string) *throttle {
+	return &throttle{key: deriveKey(secret, "weekoffs sign-in throttle keys: hmac-sha256", 32)}
 }
 
-// wait returns how long the caller must wait before trying again under any
-// of keys, or 0 when an attempt is allowed now.
-func (t *throttle) wait(keys ...string) time.Duration {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	now := t.now()
-	var longest time.Duration
-	for _, k := range keys {
-		if b, ok := t.buckets[k]; ok && b.TokensAt(now) < 1 {
-			need := (1 - b.TokensAt(now)) * float64(signInRefill)
-			longest = max(longest, time.Duration(math.Ceil(need)))
-		}
+// allowances are the account's and the client address's allowances for an
+// attempt on email from addr.
+func (t *throttle) allowances(email, addr string) (account, address models.Allowance) {
+	account = models.Allowance{Key: t.hash("account", strings.ToLower(strings.TrimSpace(email))), Burst: accountBurst, Refill: accountRefill}
+	address = models.Allowance{Key: t.hash("address", addressKey(addr)), Burst: addressBurst, Refill: addressRefill}
+	return account, address
+}
+
+func (t *throttle) hash(kind, value string) []byte {
+	h := hmac.New(sha256.New, t.key)
+	h.Write([]byte(kind + "\x00" + value))
+	return h.Sum(nil)
+}
+
+// addressKey is what an address is counted as: an IPv6 address by its /64,
+// the block one subscriber is usually given, so that an attacker cannot
+// step through the addresses of their own network.
+func addressKey(addr string) string {
+	ip, err := netip.ParseAddr(addr)
+	if err != nil {
+		return addr
 	}
-	return longest
-}
-
-// fail spends one attempt of each key's allowance.
-func (t *throttle) fail(keys ...string) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	now := t.now()
-	if len(t.buckets) >= throttleMaxKeys {
-		t.prune(now)
+	if ip = ip.Unmap(); ip.Is6() {
+		return netip.PrefixFrom(ip, 64).Masked().String()
 	}
-	for _, k := range keys {
-		b, ok := t.buckets[k]
-		if !ok {
-			b = rate.NewLimiter(rate.Every(signInRefill), signInBurst)
-			t.buckets[k] = b
-		}
-		b.AllowN(now, 1)
-	}
-}
-
-// succeed forgets an account's failures once its password was given right.
-func (t *throttle) succeed(account string) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	delete(t.buckets, account)
-}
-
-func (t *throttle) prune(now time.Time) {
-	for k, b := range t.buckets {
-		if b.TokensAt(now) >= signInBurst {
-			delete(t.buckets, k)
-		}
-	}
-}
-
-// signInKeys are the throttle's keys for an attempt on email from addr.
-func signInKeys(email, addr string) (account string, keys []string) {
-	account = "acct:" + strings.ToLower(strings.TrimSpace(email))
-	return account, []string{account, "addr:" + addr}
+	return ip.String()
 }
 
 // signIn checks email and password under the sign-in throttle, for the
-// token endpoint and the sign-in form alike. An attempt that must wait is a
-// 429 with Retry-After; a wrong email or password is models.ErrPassword and
-// spends the account's and the address's allowance; a right one forgets
-// the account's failures.
+// token endpoint and the sign-in form alike. An attempt is first spent
+// from both allowances, in one statement, so that concurrent attempts
+// cannot slip past the count. Then:
+//   - the account has no attempt left: 429 with Retry-After, without
+//     checking the password;
+//   - the password is right (the account may be deactivated,
+//     models.ErrInactive): the account's failures are forgotten and the
+//     address's attempt given back, even when the address has none left;
+//   - the password is wrong: models.ErrPassword, or a 429 when the address
+//     has no attempt left.
 func (s *Server) signIn(c *gin.Context, email, password string) (*models.User, error) {
-	account, keys := signInKeys(email, c.ClientIP())
-	if d := s.throttle.wait(keys...); d > 0 {
-		return nil, errStatus(http.StatusTooManyRequests, "Too many failed sign-in attempts; try again later").
-			withHeader("Retry-After", strconv.Itoa(int(math.Ceil(d.Seconds()))))
+	ctx := c.Request.Context()
+	account, address := s.throttle.allowances(email, c.ClientIP())
+	spent, err := s.store.SpendAttempt(ctx, account, address)
+	if err != nil {
+		return nil, err
 	}
-	u, err := s.store.Authenticate(c.Request.Context(), email, password)
+	// The address gets back an attempt it gave unless the password was wrong.
+	var refund []byte
+	if spent[1].Allowed {
+		refund = address.Key
+	}
+	if !spent[0].Allowed {
+		s.forgive(c, nil, refund)
+		return nil, errTooManyAttempts(spent[0].Wait)
+	}
+	u, err := s.store.Authenticate(ctx, email, password)
 	switch {
-	case errors.Is(err, models.ErrPassword):
-		s.throttle.fail(keys...)
-	case err == nil:
-		s.throttle.succeed(account)
+	case err == nil || errors.Is(err, models.ErrInactive):
+		s.forgive(c, account.Key, refund)
+	case errors.Is(err, models.ErrPassword) && !spent[1].Allowed:
+		return nil, errTooManyAttempts(spent[1].Wait)
 	}
 	return u, err
+}
+
+// forgive gives back what an attempt spent that was not a wrong password.
+// Failing to costs the user part of an allowance, not the sign-in, so it
+// is logged and the sign-in goes on.
+func (s *Server) forgive(c *gin.Context, account, address []byte) {
+	if account == nil && address == nil {
+		return
+	}
+	if err := s.store.ForgiveAttempt(c.Request.Context(), account, address); err != nil {
+		s.log.Warn("sign-in throttle: forgive attempt", "error", err)
+	}
+}
+
+// msgTooMany is the JSON detail of a throttled sign-in.
+const msgTooMany = "Too many failed sign-in attempts; try again later"
+
+// errTooManyAttempts answers a sign-in attempt that must wait: 429 with
+// Retry-After in whole seconds, at least one.
+func errTooManyAttempts(wait time.Duration) *httpError {
+	seconds := max(1, int(math.Ceil(wait.Seconds())))
+	return errStatus(http.StatusTooManyRequests, msgTooMany).withHeader("Retry-After", strconv.Itoa(seconds))
+}
+
+// retryIn says a Retry-After in words: "30 seconds", "2 minutes" (rounded up).
+func retryIn(seconds int) string {
+	unit, n := "second", max(1, seconds)
+	if n >= 60 {
+		unit, n = "minute", (n+59)/60
+	}
+	if n != 1 {
+		unit += "s"
+	}
+	return fmt.Sprintf("%d %s", n, unit)
 }

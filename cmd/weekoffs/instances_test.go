@@ -97,3 +97,50 @@ func TestSeveralInstances(t *testing.T) {
 		}
 	}
 }
+
+// TestInstancesShareTheSignInThrottle: wrong passwords spread round-robin
+// over three instances lock an account after as many failures as on one
+// instance, and then on every instance.
+func TestInstancesShareTheSignInThrottle(t *testing.T) {
+	t.Parallel()
+	env, _ := testEnv(t)
+	children := startChildren(t, 3, env, "serve")
+	for _, email := range []string{"one@example.com", "three@example.com"} {
+		if _, logs, err := runCmd(t, env, "password1\n", "createuser", "--email", email, "--name", "Asha Rao"); err != nil {
+			t.Fatalf("createuser: %v\n%s", err, logs)
+		}
+	}
+	attempt := func(base, email, password string) int {
+		t.Helper()
+		res, err := http.PostForm(base+"/auth/token", url.Values{"username": {email}, "password": {password}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	failuresUntilLocked := func(email string, instances ...*child) int {
+		t.Helper()
+		for n := range 100 {
+			switch status := attempt(instances[n%len(instances)].base, email, "wrong-password"); status {
+			case http.StatusUnauthorized:
+			case http.StatusTooManyRequests:
+				return n
+			default:
+				t.Fatalf("attempt %d for %s: status %d", n+1, email, status)
+			}
+		}
+		t.Fatalf("%s was never locked", email)
+		return 0
+	}
+	onOne := failuresUntilLocked("one@example.com", children[0])
+	onThree := failuresUntilLocked("three@example.com", children...)
+	if onOne == 0 || onThree != onOne {
+		t.Errorf("locked after %d failures spread over three instances, %d on one: want the same", onThree, onOne)
+	}
+	for i, c := range children {
+		if got := attempt(c.base, "three@example.com", "password1"); got != http.StatusTooManyRequests {
+			t.Errorf("instance %d let the locked account sign in: status %d", i, got)
+		}
+	}
+}
