@@ -35,12 +35,15 @@ type LoginView struct {
 
 // MeView is the profile page: the week-off form and the password form.
 type MeView struct {
-	Checked       models.Weekdays // the boxes to check: the saved days, or the days just submitted
-	WeekoffsError string
-	WeekoffsMax   int
-	Version       int    // the user's version the form was drawn from
-	CurrentError  string // beside the current password
-	NewError      string // beside the new password
+	Checked     models.Weekdays    // the boxes to check: the saved days, or the days just submitted
+	Errors      models.FieldErrors // a refused form's problems, in the form's words, by field: weekoffs, current_password, new_password
+	WeekoffsMax int
+	Version     int // the user's version the form was drawn from
+	// Stale says that a save was refused because the week-offs changed
+	// elsewhere; Chosen are the days it chose, shown beside the saved ones
+	// with a button that saves them on top.
+	Stale  bool
+	Chosen models.Weekdays
 }
 
 // UsersView is the admin list of users.
@@ -85,11 +88,37 @@ type UserFormView struct {
 	IsActive    bool
 	Checked     models.Weekdays
 	WeekoffsMax int
-	Errors      models.FieldErrors
-	Error       string // a problem with the whole form, such as the last-admin rule
-	Version     int    // the user's version the form was drawn from; 0 for a new user
+	Errors      models.FieldErrors // the problems beside the fields, in the form's words
+	Error       string             // a problem with the whole form, such as the last-admin rule
+	Version     int                // the user's version the form was drawn from; 0 for a new user
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
+	// Refused is what a save sent that was refused because the user had
+	// changed since the form was drawn; the form shows the user as stored now.
+	Refused *UserEdit
+	// ConfirmSelfDemotion, when not "", is the question asked before an
+	// admin removes their own admin rights; the form shows what was sent.
+	ConfirmSelfDemotion string
+	// PasswordDropped says that a new password was typed into a form that
+	// was not saved: pages never send a password back, so it must be typed again.
+	PasswordDropped bool
+}
+
+// UserEdit is what the user form sent, for a page that offers to send it
+// again. It never holds the password.
+type UserEdit struct {
+	FullName            string
+	Role                string
+	IsActive            bool
+	Weekoffs            models.Weekdays
+	ConfirmSelfDemotion bool // the admin had confirmed removing their own admin rights
+}
+
+// Problem is one line of a refused form's error summary: what is wrong,
+// linking to the field it is about.
+type Problem struct {
+	Target  string // the id of the field's input
+	Message string
 }
 
 // OrganisationView is the form of the organisation's settings, as stored or as sent.

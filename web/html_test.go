@@ -99,37 +99,33 @@ func TestMePage(t *testing.T) {
 	})
 	t.Run("TooManyDays", func(t *testing.T) {
 		wantRedirect(t, v.post("/me/weekoffs", url.Values{"weekoffs": {"sunday"}}), "/me")
-		res := v.post("/me/weekoffs", url.Values{"weekoffs": {"monday", "tuesday", "wednesday"}})
-		wantStatus(t, res, http.StatusUnprocessableEntity)
+		res := v.refused("/me/weekoffs", url.Values{"weekoffs": {"monday", "tuesday", "wednesday"}})
 		wantBody(t, res, `id="weekoffs-error"`, "Choose at most 2 week-off days, not 3", `value="tuesday" checked`)
 		wantWeekoffs(t, a, u.ID, "sunday")
 	})
 	t.Run("UnknownDay", func(t *testing.T) {
-		res := v.post("/me/weekoffs", url.Values{"weekoffs": {"funday"}})
-		wantStatus(t, res, http.StatusUnprocessableEntity)
+		res := v.refused("/me/weekoffs", url.Values{"weekoffs": {"funday"}})
+		wantBody(t, res, `id="weekoffs-error"`, "Choose days from the list")
 		wantWeekoffs(t, a, u.ID, "sunday")
 	})
 	t.Run("StaleForm", func(t *testing.T) {
-		res := v.post("/me/weekoffs", url.Values{"weekoffs": {"monday"}, "version": {"1"}})
-		wantStatus(t, res, http.StatusConflict)
+		res := v.refused("/me/weekoffs", url.Values{"weekoffs": {"monday"}, "version": {"1"}})
+		wantBody(t, res, "changed elsewhere")
 		wantWeekoffs(t, a, u.ID, "sunday")
 	})
 	t.Run("MalformedVersion", func(t *testing.T) {
 		// A version no user can have is as stale as an old one, never a skipped check.
 		for _, version := range []string{"abc", "0", "-3"} {
-			res := v.post("/me/weekoffs", url.Values{"weekoffs": {"monday"}, "version": {version}})
-			wantStatus(t, res, http.StatusConflict)
+			res := v.refused("/me/weekoffs", url.Values{"weekoffs": {"monday"}, "version": {version}})
 			wantBody(t, res, "changed elsewhere")
 			wantWeekoffs(t, a, u.ID, "sunday")
 		}
 	})
 	t.Run("PasswordErrors", func(t *testing.T) {
-		res := v.post("/me/password", url.Values{"current_password": {"wrong-one"}, "new_password": {"whatever-9"}})
-		wantStatus(t, res, http.StatusBadRequest)
-		wantBody(t, res, `id="current_password-error"`, "Incorrect password")
-		res = v.post("/me/password", url.Values{"current_password": {"password1"}, "new_password": {"short"}})
-		wantStatus(t, res, http.StatusUnprocessableEntity)
-		wantBody(t, res, `id="new_password-error"`, "at least 8 characters")
+		res := v.refused("/me/password", url.Values{"current_password": {"wrong-one"}, "new_password": {"whatever-9"}})
+		wantBody(t, res, `id="current_password-error"`, "Your current password is incorrect")
+		res = v.refused("/me/password", url.Values{"current_password": {"password1"}, "new_password": {"short"}})
+		wantBody(t, res, `id="new_password-error"`, "Password must be at least 8 characters")
 		if _, err := a.store.Authenticate(t.Context(), u.Email, "password1"); err != nil {
 			t.Errorf("the password changed: %v", err)
 		}
@@ -231,16 +227,16 @@ func TestAdminPages(t *testing.T) {
 		res = v.post(path, url.Values{"full_name": {"Stale"}, "role": {"employee"}, "is_active": {"true"},
 			"version": {strconv.Itoa(u.Version - 1)}})
 		wantStatus(t, res, http.StatusConflict)
-		wantBody(t, res, `id="form-error"`, `value="Asha Rao"`)
+		wantBody(t, res, `id="error-summary"`, `value="Asha Rao"`)
 		if again, _ := a.store.UserByID(t.Context(), emp.ID); again.FullName != "Asha Rao" {
 			t.Errorf("a stale form was saved: %q", again.FullName)
 		}
 	})
 	t.Run("LastAdmin", func(t *testing.T) {
 		path := "/admin/users/" + strconv.FormatInt(admin.ID, 10)
-		res := v.post(path, url.Values{"full_name": {"Admin"}, "role": {"employee"}, "is_active": {"true"}})
+		res := v.post(path, url.Values{"full_name": {"Admin"}, "role": {"employee"}, "is_active": {"true"}, "confirm_self_demotion": {"yes"}})
 		wantStatus(t, res, http.StatusConflict)
-		wantBody(t, res, `id="form-error"`, "last active admin")
+		wantBody(t, res, `id="error-summary"`, "last active admin")
 		if u, _ := a.store.UserByID(t.Context(), admin.ID); u.Role != models.RoleAdmin || u.FullName == "Admin" {
 			t.Errorf("the last admin changed: %+v", u)
 		}

@@ -10,24 +10,34 @@ import (
 	"github.com/weekoffs/weekoffs/templates"
 )
 
-// mePage shows the signed-in user's profile, week-offs and password form.
+// mePage shows the signed-in user's profile, week-offs and password form,
+// with what a form refused just before said about it.
 func (s *Server) mePage(c *gin.Context) error {
-	return s.renderMe(c, http.StatusOK, templates.MeView{Checked: currentUser(c).Weekoffs})
-}
-
-func (s *Server) renderMe(c *gin.Context, status int, v templates.MeView) error {
-	p, org, err := s.orgPage(c, "My week-offs")
+	u := currentUser(c)
+	v := templates.MeView{Checked: u.Weekoffs, Version: u.Version}
+	title := "My week-offs"
+	if r, ok := s.popRefusedForm(c); ok {
+		title = "Error: " + title
+		v.Errors, v.Stale = r.Errors, r.Stale
+		chosen := models.KnownWeekdays(r.Chosen)
+		switch {
+		case r.Stale:
+			v.Chosen = chosen
+		case r.Errors.For("weekoffs") != "":
+			v.Checked = chosen
+		}
+	}
+	p, org, err := s.orgPage(c, title)
 	if err != nil {
 		return err
 	}
-	v.WeekoffsMax, v.Version = org.WeekoffsMax, currentUser(c).Version
-	s.render(c, status, templates.Me(p, v))
+	v.WeekoffsMax = org.WeekoffsMax
+	s.render(c, http.StatusOK, templates.Me(p, v))
 	return nil
 }
 
-// postMyWeekoffs saves the week-off form, the browser's PUT /me/weekoffs.
-// Invalid input is shown again with the error beside the days, and nothing
-// is saved.
+// postMyWeekoffs saves the week-off form, the browser's POST /me/weekoffs.
+// A refused form is shown again on /me (see refuseForm), and nothing is saved.
 func (s *Server) postMyWeekoffs(c *gin.Context) error {
 	form, err := parseForm(c, nil)
 	if err != nil {
@@ -39,17 +49,12 @@ func (s *Server) postMyWeekoffs(c *gin.Context) error {
 	if err == nil {
 		u, err = s.store.SetWeekoffs(c.Request.Context(), currentUser(c).ID, days, version)
 	}
+	chosen := models.KnownWeekdays(days).Strings()
 	if fe, ok := errors.AsType[models.FieldErrors](err); ok {
-		return s.renderMe(c, http.StatusUnprocessableEntity, templates.MeView{
-			Checked:       models.KnownWeekdays(days),
-			WeekoffsError: fe.For("weekoffs"),
-		})
+		return s.refuseForm(c, refusedForm{Errors: formErrors(fe), Chosen: chosen})
 	}
 	if errors.Is(err, models.ErrStale) {
-		return s.renderMe(c, http.StatusConflict, templates.MeView{
-			Checked:       currentUser(c).Weekoffs,
-			WeekoffsError: "Your week-offs were changed elsewhere after this page was loaded. These are the saved ones now; choose again.",
-		})
+		return s.refuseForm(c, refusedForm{Stale: true, Chosen: chosen})
 	}
 	if err != nil {
 		return err
@@ -63,7 +68,7 @@ func (s *Server) postMyWeekoffs(c *gin.Context) error {
 }
 
 // postMyPassword changes the password from the form on /me, the browser's
-// PUT /me/password. The change ends the user's other sessions; this one
+// POST /me/password. The change ends the user's other sessions; this one
 // continues under the new epoch.
 func (s *Server) postMyPassword(c *gin.Context) error {
 	form, err := parseForm(c, nil)
@@ -73,10 +78,10 @@ func (s *Server) postMyPassword(c *gin.Context) error {
 	u := currentUser(c)
 	err = s.store.ChangePassword(c.Request.Context(), u.ID, form.Get("current_password"), form.Get("new_password"))
 	if errors.Is(err, models.ErrPassword) {
-		return s.renderMe(c, http.StatusBadRequest, templates.MeView{Checked: u.Weekoffs, CurrentError: "Incorrect password"})
+		return s.refuseForm(c, refusedForm{Errors: fieldError("current_password", msgWrongPassword)})
 	}
 	if fe, ok := errors.AsType[models.FieldErrors](err); ok {
-		return s.renderMe(c, http.StatusUnprocessableEntity, templates.MeView{Checked: u.Weekoffs, NewError: fe.For("new_password")})
+		return s.refuseForm(c, refusedForm{Errors: formErrors(fe)})
 	}
 	if err != nil {
 		return err

@@ -39,11 +39,11 @@ func (s *Server) updateOrganisationForm(c *gin.Context) error {
 	in.WeekoffsMax, v.WeekoffsMax = &max, max
 	_, err = s.store.UpdateOrganisation(c.Request.Context(), in)
 	if fe, ok := errors.AsType[models.FieldErrors](err); ok {
-		p, _, err := s.orgPage(c, "Organisation")
+		p, _, err := s.orgPage(c, "Error: Organisation")
 		if err != nil {
 			return err
 		}
-		v.Errors = fe
+		v.Errors = formErrors(fe)
 		s.render(c, http.StatusUnprocessableEntity, templates.OrganisationForm(p, v))
 		return nil
 	}

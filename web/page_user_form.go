@@ -26,9 +26,19 @@ func (s *Server) newUserPage(c *gin.Context) error {
 	return s.renderUserForm(c, http.StatusOK, templates.UserFormView{New: true, Role: string(models.RoleEmployee), IsActive: true})
 }
 
-// updateUserForm saves the edit form: the browser's PATCH /admin/users/{id}.
+// userPost is one post of a user form as read: the input for the model, and
+// what the page needs to show it again.
+type userPost struct {
+	id        int64 // 0 for a new user
+	in        models.UserInput
+	version   int  // the version the form was drawn from
+	confirmed bool // the admin confirmed removing their own admin rights
+}
+
+// updateUserForm saves the edit form: the browser's POST /admin/users/{id}.
 // The form holds every field, so an unchecked box means false or no day; an
-// empty password field leaves the password alone.
+// empty password field leaves the password alone. An admin about to remove
+// their own admin rights is asked to confirm first.
 func (s *Server) updateUserForm(c *gin.Context) error {
 	id, err := userIDParam(c)
 	if err != nil {
@@ -38,26 +48,42 @@ func (s *Server) updateUserForm(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	in := userInputFromForm(form)
+	post := userPost{id: id, in: userInputFromForm(form), confirmed: form.Get("confirm_self_demotion") == "yes"}
 	if pw := form.Get("password"); pw != "" {
-		in.Password = &pw
+		post.in.Password = &pw
 	}
-	version, err := formVersion(form)
+	me := currentUser(c)
 	var u *models.User
+	post.version, err = formVersion(form)
+	if err == nil && id == me.ID && !post.confirmed && removesAdminRights(post.in) {
+		return s.confirmSelfDemotion(c, post)
+	}
 	if err == nil {
-		u, err = s.store.UpdateUser(c.Request.Context(), id, in, version)
+		u, err = s.store.UpdateUser(c.Request.Context(), id, post.in, post.version)
 	}
 	if err != nil {
-		return s.userFormFailed(c, id, in, err)
+		return s.userFormFailed(c, post, err)
 	}
-	if id == currentUser(c).ID && in.Password != nil {
+	if id == me.ID && post.in.Password != nil {
 		// A new password ends this admin's other sessions, not this one.
 		if err := s.startSession(c, id); err != nil {
 			return err
 		}
 	}
-	s.flashAndRedirect(c, "Saved changes to "+u.FullName+".", "/admin/users/"+strconv.FormatInt(id, 10))
+	if id == me.ID && !(u.IsAdmin() && u.IsActive) {
+		// The user pages are no longer theirs: start at their own page.
+		s.flashAndRedirect(c, msgNoLongerAdmin, "/me")
+		return nil
+	}
+	s.flashAndRedirect(c, "Saved changes to "+u.FullName+".", userPath(id))
 	return nil
+}
+
+// removesAdminRights reports whether the form takes a user's admin rights
+// away: a role that is valid and not admin, or the active box unchecked.
+func removesAdminRights(in models.UserInput) bool {
+	role, ok := models.ParseRole(*in.Role)
+	return (ok && role != models.RoleAdmin) || !*in.IsActive
 }
 
 // createUserForm saves the new-user form: the browser's POST /admin/users.
@@ -71,60 +97,98 @@ func (s *Server) createUserForm(c *gin.Context) error {
 	in.Email, in.Password = &email, &pw
 	u, err := s.store.CreateUser(c.Request.Context(), in)
 	if err != nil {
-		return s.userFormFailed(c, 0, in, err)
+		return s.userFormFailed(c, userPost{in: in}, err)
 	}
-	s.flashAndRedirect(c, "Created "+u.FullName+".", "/admin/users/"+strconv.FormatInt(u.ID, 10))
+	s.flashAndRedirect(c, "Created "+u.FullName+".", userPath(u.ID))
 	return nil
 }
 
 // userFormFailed shows the form again with what was sent and the problems
-// beside their fields (422), or the rule that was broken (409).
-func (s *Server) userFormFailed(c *gin.Context, id int64, in models.UserInput, err error) error {
-	v := templates.UserFormView{New: id == 0, ID: id, FullName: *in.FullName, Role: *in.Role, IsActive: *in.IsActive,
-		Checked: models.KnownWeekdays(*in.Weekoffs)}
-	if in.Email != nil {
-		v.Email = *in.Email
-	}
+// beside their fields (422), or the rule that was broken (409). A refused
+// last-admin change shows the role and active flag as stored.
+func (s *Server) userFormFailed(c *gin.Context, post userPost, err error) error {
 	status := http.StatusUnprocessableEntity
+	var fields models.FieldErrors
+	var whole string
 	fe, isFieldErr := errors.AsType[models.FieldErrors](err)
 	switch {
 	case isFieldErr:
-		v.Errors = fe
+		fields = formErrors(fe)
 	case errors.Is(err, models.ErrConflict):
-		v.Errors, status = models.FieldErrors{{Loc: []any{"email"}, Msg: "A user with this email already exists"}}, http.StatusConflict
+		fields, status = fieldError("email", msgEmailTaken), http.StatusConflict
 	case errors.Is(err, models.ErrStale):
-		return s.staleUserForm(c, id)
+		return s.staleUserForm(c, post)
 	case errors.Is(err, models.ErrLastAdmin):
-		v.Error, status = "This is the last active admin: make another user an admin before demoting or deactivating this one.", http.StatusConflict
+		whole, status = msgLastAdmin, http.StatusConflict
 	default:
 		return err
 	}
-	if !v.New {
-		u, err := s.store.UserByID(c.Request.Context(), id)
-		if err != nil {
-			return err
-		}
-		v.Heading, v.Email, v.CreatedAt, v.UpdatedAt, v.Version = u.FullName, u.Email, u.CreatedAt, u.UpdatedAt, u.Version
+	v, stored, fillErr := s.userFormAgain(c, post)
+	if fillErr != nil {
+		return fillErr
+	}
+	v.Errors, v.Error = fields, whole
+	if whole == msgLastAdmin {
+		v.Role, v.IsActive = string(stored.Role), stored.IsActive
 	}
 	return s.renderUserForm(c, status, v)
 }
 
-// staleUserForm shows the user as stored now, saying that someone changed it
-// after the form was drawn: nothing of the post was saved.
-func (s *Server) staleUserForm(c *gin.Context, id int64) error {
-	u, err := s.store.UserByID(c.Request.Context(), id)
+// userFormAgain is the form filled with what was posted, under the stored
+// user's heading; the user is nil for a new one.
+func (s *Server) userFormAgain(c *gin.Context, post userPost) (templates.UserFormView, *models.User, error) {
+	in := post.in
+	v := templates.UserFormView{New: post.id == 0, ID: post.id, FullName: *in.FullName, Role: *in.Role, IsActive: *in.IsActive,
+		Checked: models.KnownWeekdays(*in.Weekoffs), Version: post.version, PasswordDropped: in.Password != nil && *in.Password != ""}
+	if in.Email != nil {
+		v.Email = *in.Email
+	}
+	if v.New {
+		return v, nil, nil
+	}
+	u, err := s.store.UserByID(c.Request.Context(), post.id)
+	if err != nil {
+		return v, nil, err
+	}
+	v.Heading, v.Email, v.CreatedAt, v.UpdatedAt = u.FullName, u.Email, u.CreatedAt, u.UpdatedAt
+	return v, u, nil
+}
+
+// confirmSelfDemotion shows the form as posted with the question an admin
+// must answer before removing their own admin rights. Nothing is saved yet.
+func (s *Server) confirmSelfDemotion(c *gin.Context, post userPost) error {
+	v, _, err := s.userFormAgain(c, post)
+	if err != nil {
+		return err
+	}
+	v.ConfirmSelfDemotion = msgSelfDemotion
+	if !*post.in.IsActive {
+		v.ConfirmSelfDemotion = msgSelfDeactivation
+	}
+	return s.renderUserForm(c, http.StatusOK, v)
+}
+
+// staleUserForm answers a save refused because someone changed the user
+// after the form was drawn: nothing was saved. The form shows the user as
+// stored now, beside what was sent, with one button that applies what was
+// sent on top of the new version (never the password: it is typed again).
+func (s *Server) staleUserForm(c *gin.Context, post userPost) error {
+	u, err := s.store.UserByID(c.Request.Context(), post.id)
 	if err != nil {
 		return err
 	}
 	v := userFormOf(u)
-	v.Error = "Someone else changed this user after you opened the page, so nothing was saved. The form shows the user as it is now."
+	in := post.in
+	v.Refused = &templates.UserEdit{FullName: *in.FullName, Role: *in.Role, IsActive: *in.IsActive,
+		Weekoffs: models.KnownWeekdays(*in.Weekoffs), ConfirmSelfDemotion: post.confirmed}
+	v.PasswordDropped = in.Password != nil
 	return s.renderUserForm(c, http.StatusConflict, v)
 }
 
 func (s *Server) renderUserForm(c *gin.Context, status int, v templates.UserFormView) error {
-	title := "New user"
+	title, path := "New user", "/admin/users/new"
 	if !v.New {
-		title = v.Heading
+		title, path = v.Heading, userPath(v.ID)
 		history, err := s.store.History(c.Request.Context(), v.ID, historyLimit)
 		if err != nil {
 			return err
@@ -136,9 +200,18 @@ func (s *Server) renderUserForm(c *gin.Context, status int, v templates.UserForm
 		return err
 	}
 	v.WeekoffsMax = org.WeekoffsMax
+	// The form's own address, not the one it was posted to, marks where
+	// the navigation is.
+	p.Path = path
+	if v.Error != "" || len(v.Errors) > 0 || v.Refused != nil {
+		p.Title = "Error: " + title
+	}
 	s.render(c, status, templates.UserForm(p, v))
 	return nil
 }
+
+// userPath is the address of one user's page.
+func userPath(id int64) string { return "/admin/users/" + strconv.FormatInt(id, 10) }
 
 // userFormOf fills the edit form from a stored user.
 func userFormOf(u *models.User) templates.UserFormView {
