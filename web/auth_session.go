@@ -84,7 +84,7 @@ func (s *Server) toLogin(c *gin.Context) {
 		}
 	}
 	target := "/login"
-	if c.Request.Method == http.MethodGet && c.Request.URL.Path != "/" {
+	if (c.Request.Method == http.MethodGet || c.Request.Method == http.MethodHead) && c.Request.URL.Path != "/" {
 		target += "?next=" + url.QueryEscape(c.Request.URL.RequestURI())
 	}
 	c.Header("Cache-Control", "no-store")

@@ -112,6 +112,9 @@ func TestOpenAPIRoutes(t *testing.T) {
 	param := regexp.MustCompile(`[:*]([A-Za-z0-9_]+)`)
 	registered := map[string]bool{}
 	for _, r := range a.server.Routes() {
+		if r.Method == http.MethodHead {
+			continue // answers as the GET beside it (TestHeadOnEveryGetRoute)
+		}
 		registered[r.Method+" "+param.ReplaceAllString(r.Path, "{$1}")] = true
 	}
 	documented := map[string]bool{}
