@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 
 	"github.com/gin-gonic/gin"
 
@@ -59,13 +60,21 @@ func decodeBody(c *gin.Context, fields ...field) error {
 			errs = append(errs, models.FieldError{Loc: []any{f.name}, Msg: "Input should be a valid " + f.kind, Type: f.kind + "_type"})
 		}
 	}
+	// Unknown members are listed in name order, as many as a 422 shows:
+	// a body may hold a hundred thousand of them.
+	var unknown []string
 	for name := range members {
 		if !known[name] {
-			errs = append(errs, models.FieldError{Loc: []any{name}, Msg: "Extra inputs are not permitted", Type: "extra_forbidden"})
+			unknown = append(unknown, name)
 		}
 	}
-	if len(errs) > 0 {
-		return errInvalid("body", errs)
+	slices.Sort(unknown)
+	total := len(errs) + len(unknown)
+	for _, name := range unknown[:min(len(unknown), max(0, maxFieldErrors-len(errs)))] {
+		errs = append(errs, models.FieldError{Loc: []any{name}, Msg: "Extra inputs are not permitted", Type: "extra_forbidden"})
+	}
+	if total > 0 {
+		return errInvalidOf("body", errs, total)
 	}
 	return nil
 }

@@ -34,13 +34,28 @@ func errStatus(status int, detail string) *httpError {
 	return &httpError{status: status, detail: detail}
 }
 
+// maxFieldErrors bounds the problems a 422 lists, so that a small hostile
+// body (a list of a hundred thousand bad entries, as many unknown members)
+// cannot make a reply of megabytes.
+const maxFieldErrors = 20
+
 // errInvalid is a 422 in FastAPI's validation shape; where ("body", "query",
-// "path") leads each problem's location.
+// "path") leads each problem's location. It lists at most maxFieldErrors
+// problems, then one saying how many more there were.
 func errInvalid(where string, errs models.FieldErrors) *httpError {
-	out := make(models.FieldErrors, len(errs))
-	for i, e := range errs {
+	return errInvalidOf(where, errs, len(errs))
+}
+
+// errInvalidOf is errInvalid for total problems of which errs are the first.
+func errInvalidOf(where string, errs models.FieldErrors, total int) *httpError {
+	shown := errs[:min(len(errs), maxFieldErrors)]
+	out := make(models.FieldErrors, len(shown), len(shown)+1)
+	for i, e := range shown {
 		e.Loc = append([]any{where}, e.Loc...)
 		out[i] = e
+	}
+	if more := total - len(shown); more > 0 {
+		out = append(out, models.FieldError{Loc: []any{where}, Msg: fmt.Sprintf("%d more problems were not listed", more), Type: "too_many_errors"})
 	}
 	return &httpError{status: http.StatusUnprocessableEntity, detail: "Unprocessable Entity", fields: out}
 }
