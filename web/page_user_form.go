@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -80,10 +81,10 @@ func (s *Server) createUserForm(c *gin.Context) error {
 // userFormFailed shows the form again with what was sent and the problems
 // beside their fields (422), or the rule that was broken (409).
 func (s *Server) userFormFailed(c *gin.Context, id int64, in models.UserInput, err error) error {
-	v := templates.UserFormView{New: id == 0, ID: id, FullName: *in.FullName, Role: *in.Role, IsActive: *in.IsActive,
+	v := templates.UserFormView{New: id == 0, ID: id, FullName: shownText(*in.FullName), Role: *in.Role, IsActive: *in.IsActive,
 		Checked: models.KnownWeekdays(*in.Weekoffs)}
 	if in.Email != nil {
-		v.Email = *in.Email
+		v.Email = shownText(*in.Email)
 	}
 	status := http.StatusUnprocessableEntity
 	fe, isFieldErr := errors.AsType[models.FieldErrors](err)
@@ -134,6 +135,12 @@ func (s *Server) renderUserForm(c *gin.Context, status int, v templates.UserForm
 	}
 	s.render(c, status, templates.UserForm(s.newPage(c, title), v))
 	return nil
+}
+
+// shownText is what a form shows again of a text that was sent: NUL and
+// bytes that are not UTF-8 become U+FFFD, as a browser would show them.
+func shownText(s string) string {
+	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "\uFFFD")
 }
 
 // userFormOf fills the edit form from a stored user.
