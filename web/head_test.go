@@ -82,28 +82,41 @@ type rawAnswer struct {
 // HEAD response's body even if the server sent one.
 func rawExchange(t *testing.T, srv *remote, method, path, header string) rawAnswer {
 	t.Helper()
-	conn, err := net.DialTimeout("tcp", strings.TrimPrefix(srv.base, "http://"), 5*time.Second)
+	return rawRequest(t, srv, method+" "+path+" HTTP/1.1\r\nHost: example.com\r\nConnection: close\r\n"+header+"\r\n", nil)
+}
+
+// rawRequest sends raw, the request as bytes, on a connection of its own,
+// then runs then (if not nil) on the connection, and reads every byte the
+// server sends until it closes.
+func rawRequest(t *testing.T, srv *remote, raw string, then func(*net.TCPConn)) rawAnswer {
+	t.Helper()
+	c, err := net.DialTimeout("tcp", strings.TrimPrefix(srv.base, "http://"), 5*time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
+	conn := c.(*net.TCPConn)
 	defer conn.Close()
 	conn.SetDeadline(time.Now().Add(20 * time.Second))
-	if _, err := io.WriteString(conn, method+" "+path+" HTTP/1.1\r\nHost: example.com\r\nConnection: close\r\n"+header+"\r\n"); err != nil {
+	if _, err := io.WriteString(conn, raw); err != nil {
 		t.Fatal(err)
 	}
-	raw, err := io.ReadAll(conn)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, path, err)
+	if then != nil {
+		then(conn)
 	}
-	head, body, ok := strings.Cut(string(raw), "\r\n\r\n")
+	first, _, _ := strings.Cut(raw, "\r\n")
+	got, err := io.ReadAll(conn)
+	if err != nil {
+		t.Fatalf("%s: %v", first, err)
+	}
+	head, body, ok := strings.Cut(string(got), "\r\n\r\n")
 	if !ok {
-		t.Fatalf("%s %s: no end of header in %q", method, path, raw)
+		t.Fatalf("%s: no end of header in %q", first, got)
 	}
 	res, err := http.ReadResponse(bufio.NewReader(strings.NewReader(head+"\r\n\r\n")), &http.Request{Method: http.MethodHead})
 	if err != nil {
-		t.Fatalf("%s %s: %v", method, path, err)
+		t.Fatalf("%s: %v", first, err)
 	}
-	if res.TransferEncoding != nil && method == http.MethodGet {
+	if res.TransferEncoding != nil && !strings.HasPrefix(first, "HEAD ") {
 		body = dechunk(t, body)
 	}
 	return rawAnswer{status: res.StatusCode, header: res.Header, body: body}

@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/gin-gonic/gin"
 
@@ -122,6 +123,10 @@ type call struct {
 	cookies      []*http.Cookie // sent as a browser sends them
 	from         string         // the client's IP address, when it matters
 	want         int            // the status without which the test fails; 0 for any
+	// bodyErr, if not nil, is what reading the body fails with after its
+	// bytes: io.ErrUnexpectedEOF as from a client that hung up mid-body,
+	// os.ErrDeadlineExceeded as from one slower than the read timeout.
+	bodyErr error
 }
 
 // do sends c to the server's handler and holds the exchange against the
@@ -133,6 +138,9 @@ func (a *app) do(c call) *httptest.ResponseRecorder {
 	var r io.Reader
 	if body != nil {
 		r = bytes.NewReader(body)
+	}
+	if c.bodyErr != nil {
+		r = io.MultiReader(bytes.NewReader(body), iotest.ErrReader(c.bodyErr))
 	}
 	req := httptest.NewRequest(c.method, c.path, r)
 	if contentType != "" {

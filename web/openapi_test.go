@@ -83,7 +83,8 @@ func TestOpenAPIDocument(t *testing.T) {
 				protected := op.Security == nil || len(*op.Security) > 0
 				wants := map[string]bool{"503": true, "401": protected}
 				if op.RequestBody != nil {
-					wants["413"], wants["422"] = true, true
+					// 400 and 408: a body that did not arrive whole, or in time.
+					wants["400"], wants["408"], wants["413"], wants["422"] = true, true, true, true
 				}
 				if len(item.Parameters) > 0 || len(op.Parameters) > 0 {
 					wants["422"] = true

@@ -115,16 +115,33 @@ func (s *Server) classify(c *gin.Context, err error) *httpError {
 			return &httpError{status: d.status, detail: d.detail, message: d.message}
 		}
 	}
+	if be, ok := errors.AsType[*bodyError](err); ok {
+		// The client's fault, though it reads like a lost connection.
+		s.log.Info("request body not received", "path", c.Request.URL.Path, "timed_out", be.timedOut(), "error", be.err)
+		return be.answer()
+	}
 	switch {
-	case errors.Is(err, context.Canceled) && c.Request.Context().Err() != nil:
-		// The client went away; nobody reads this answer.
-		return errStatus(499, "Client Closed Request")
+	case clientGone(c) && (errors.Is(err, context.Canceled) || models.IsUnavailable(err)):
+		// The client went away, cancelling the request's queries: nobody
+		// reads this answer, and it says nothing about the database.
+		return errStatus(statusClientClosed, "Client Closed Request")
 	case models.IsUnavailable(err):
 		s.log.Warn("database unavailable", "path", c.Request.URL.Path, "error", err)
 		return errStatus(http.StatusServiceUnavailable, "Database unavailable")
 	}
 	s.log.Error("request failed", "path", c.Request.URL.Path, "error", err)
 	return errStatus(http.StatusInternalServerError, "Internal Server Error")
+}
+
+// statusClientClosed is nginx's status for a request whose client hung up
+// before the answer: it appears in the logs and metrics only.
+const statusClientClosed = 499
+
+// clientGone reports whether the request's client went away: net/http
+// cancels the request's context when the connection closes. A deadline
+// that passed (REQUEST_TIMEOUT) is not that.
+func clientGone(c *gin.Context) bool {
+	return errors.Is(c.Request.Context().Err(), context.Canceled)
 }
 
 // responder writes a failed request's answer in the form its route speaks.
