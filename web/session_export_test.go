@@ -13,8 +13,10 @@ import (
 // tests can step over the idle and absolute lifetimes.
 func (s *Server) SetSessionClock(now func() time.Time) { s.sessions.now = now }
 
-// SessionLifetimes are the idle and absolute lifetimes of a session.
-func SessionLifetimes() (idle, absolute time.Duration) { return sessionIdle, sessionAbsolute }
+// SessionLifetimes are the idle and absolute lifetimes of the server's sessions.
+func (s *Server) SessionLifetimes() (idle, absolute time.Duration) {
+	return s.sessions.life.idle, s.sessions.life.absolute
+}
 
 // SessionOf decodes the session a request carries, with the server's keys:
 // its user, its id, and whether it decoded at all.
@@ -23,7 +25,7 @@ func (s *Server) SessionOf(r *http.Request) (userID int64, id string, ok bool) {
 	if err != nil || raw.IsNew {
 		return 0, "", false
 	}
-	b := &browserSession{raw: raw}
+	b := &browserSession{raw: raw, life: s.sessions.life}
 	return b.userID(), b.id(), true
 }
 
