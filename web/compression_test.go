@@ -136,4 +136,3 @@ func gunzip(t testing.TB, b []byte) []byte {
 	}
 	return out
 }
-
