@@ -46,6 +46,24 @@ func newApp(t testing.TB, tweak func(*config.Config)) *app {
 	if tweak != nil {
 		tweak(&cfg)
 	}
+	return serveOn(t, cfg)
+}
+
+// twin is a second instance of the app: a Store and a Server of its own on
+// the same database, as a second process behind a load balancer would be;
+// tweak, if not nil, adjusts its settings.
+func (a *app) twin(tweak func(*config.Config)) *app {
+	a.t.Helper()
+	cfg := a.cfg
+	if tweak != nil {
+		tweak(&cfg)
+	}
+	return serveOn(a.t, cfg)
+}
+
+// serveOn starts a server with the settings cfg, logging to its own buffer.
+func serveOn(t testing.TB, cfg config.Config) *app {
+	t.Helper()
 	logs := &modelstest.SyncBuffer{}
 	var level slog.Level
 	if _, bench := t.(*testing.B); bench {

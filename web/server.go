@@ -77,6 +77,9 @@ func NewServer(cfg config.Config, store *models.Store, log *slog.Logger) (*Serve
 	if cfg.Metrics {
 		s.metrics = newMetrics(store, cfg.MetricsToken)
 	}
+	// Changes made anywhere, by anyone, reach the chart (and the store's
+	// Close stops the listener).
+	store.OnUsersChanged(s.chart.invalidate)
 	s.engine.HandleMethodNotAllowed = true
 	// The contract accepts a trailing slash on every JSON route; Handler
 	// strips it, so Gin must not redirect instead.
