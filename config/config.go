@@ -36,6 +36,10 @@ type Config struct {
 	// DatabaseURLNote says how DATABASE_URL was converted, with the password
 	// masked; empty when it needed no conversion. The caller logs it once.
 	DatabaseURLNote string
+	// DirectDatabaseURL is DATABASE_DIRECT_URL, converted as DATABASE_URL is,
+	// or DATABASE_URL when unset: a URL that reaches PostgreSQL itself, not
+	// through PgBouncer, for the session that LISTENs for changes.
+	DirectDatabaseURL string
 
 	SecretKey          string // SECRET_KEY
 	SecretKeyGenerated bool   // true when development fell back to the built-in key
@@ -51,6 +55,8 @@ type Config struct {
 	RequestTimeout      time.Duration // REQUEST_TIMEOUT
 	WeekoffsMax         int           // WEEKOFFS_MAX
 	TokenTTL            time.Duration // TOKEN_TTL
+	SessionIdle         time.Duration // SESSION_IDLE: a browser session ends after this long without a request
+	SessionAbsolute     time.Duration // SESSION_ABSOLUTE: and this long after sign-in however busy
 	BcryptCost          int           // BCRYPT_COST
 	CookieSecure        bool          // COOKIE_SECURE
 	LogLevel            string        // LOG_LEVEL
@@ -58,6 +64,15 @@ type Config struct {
 	Metrics             bool          // METRICS: on serves GET /metrics
 	MetricsToken        string        // METRICS_TOKEN: if set, GET /metrics requires it as a bearer token
 }
+
+// Bounds of the session lifetimes. A session's idle deadline moves on at
+// most once a minute (the cookie is not rewritten on every request), so an
+// idle lifetime of a few minutes is the least that works; browsers keep a
+// cookie for 400 days at most.
+const (
+	MinSessionIdle     = 5 * time.Minute
+	MaxSessionAbsolute = 400 * 24 * time.Hour
+)
 
 // MinMetricsTokenLength is the shortest METRICS_TOKEN accepted.
 const MinMetricsTokenLength = 16
@@ -97,6 +112,8 @@ func load(getenv func(string) string, signs bool) (Config, error) {
 		RequestTimeout:      r.duration("REQUEST_TIMEOUT", 15*time.Second, time.Millisecond),
 		WeekoffsMax:         r.intRange("WEEKOFFS_MAX", 2, 0, 7),
 		TokenTTL:            r.duration("TOKEN_TTL", time.Hour, time.Second),
+		SessionIdle:         r.duration("SESSION_IDLE", time.Hour, MinSessionIdle),
+		SessionAbsolute:     r.duration("SESSION_ABSOLUTE", 12*time.Hour, MinSessionIdle),
 		BcryptCost:          r.intRange("BCRYPT_COST", 12, 4, 31),
 		LogLevel:            r.oneOf("LOG_LEVEL", "info", []string{"debug", "info", "warn", "error"}),
 	}
@@ -104,6 +121,12 @@ func load(getenv func(string) string, signs bool) (Config, error) {
 	c.TrustedProxies = r.networks("TRUSTED_PROXIES")
 	c.Metrics = r.oneOf("METRICS", "off", []string{"off", "on"}) == "on"
 	c.MetricsToken = strings.TrimSpace(getenv("METRICS_TOKEN"))
+	switch {
+	case c.SessionAbsolute > MaxSessionAbsolute:
+		r.fail("SESSION_ABSOLUTE", "%s is too long (at most %s: browsers keep cookies for 400 days at most)", c.SessionAbsolute, MaxSessionAbsolute)
+	case c.SessionIdle > c.SessionAbsolute:
+		r.fail("SESSION_IDLE", "%s is longer than SESSION_ABSOLUTE (%s), which ends every session first; make it at most that", c.SessionIdle, c.SessionAbsolute)
+	}
 	switch {
 	case c.MetricsToken != "" && !c.Metrics:
 		r.fail("METRICS_TOKEN", "is set but METRICS is off; set METRICS=on to serve /metrics")
@@ -123,6 +146,12 @@ func load(getenv func(string) string, signs bool) (Config, error) {
 		return Config{}, fmt.Errorf("DATABASE_URL: %w", err)
 	}
 	c.DatabaseURL, c.DatabaseURLNote = dbURL, note
+	c.DirectDatabaseURL = dbURL
+	if raw := strings.TrimSpace(getenv("DATABASE_DIRECT_URL")); raw != "" {
+		if c.DirectDatabaseURL, _, err = ConvertDatabaseURL(raw); err != nil {
+			return Config{}, fmt.Errorf("DATABASE_DIRECT_URL: %w", err)
+		}
+	}
 	if !signs {
 		return c, nil
 	}

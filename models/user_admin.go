@@ -97,6 +97,11 @@ func (s *Store) validateWithLimit(ctx context.Context, in UserInput) (userChange
 
 // parseEmail accepts a bare address ("asha@example.com") and lowercases it.
 func parseEmail(raw string) (string, FieldErrors) {
+	if !IsText(raw) {
+		// Checked before lowercasing, which would turn bytes that are not
+		// UTF-8 into U+FFFD and store an address nobody typed.
+		return raw, notText("email", "Email")
+	}
 	email := lowerTrim(raw)
 	addr, err := mail.ParseAddress(email)
 	if err != nil || addr.Address != email || addr.Name != "" || len(email) > 254 {
@@ -109,12 +114,19 @@ func parseEmail(raw string) (string, FieldErrors) {
 func parseFullName(raw string) (string, FieldErrors) {
 	name := strings.TrimSpace(raw)
 	switch {
+	case !IsText(name):
+		return name, notText("full_name", "Full name")
 	case name == "":
 		return name, invalid("full_name", "Full name must not be empty", "string_too_short")
 	case utf8.RuneCountInString(name) > MaxNameLength:
 		return name, invalid("full_name", fmt.Sprintf("Full name should have at most %d characters", MaxNameLength), "string_too_long")
 	}
 	return name, nil
+}
+
+// notText is the error of a text field that PostgreSQL would refuse.
+func notText(field, label string) FieldErrors {
+	return invalid(field, label+" should be UTF-8 text without NUL characters", "string_type")
 }
 
 // CreateUser validates and stores a new user. Email, full name, role and

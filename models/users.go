@@ -11,11 +11,16 @@ import (
 	"gorm.io/gorm/clause"
 )
 
-// UserByEmail finds a user by email in any letter case. It runs on every
+// UserByEmail finds a user by email in any letter case; an email that is
+// not text (NUL, not UTF-8) is ErrNotFound. It runs on every
 // authenticated request, so it is a hand-written pgx query over the shared
 // pool: GORM's reflection cost about a quarter of this lookup's CPU
 // (BenchmarkUserByEmail in users_bench_test.go).
 func (s *Store) UserByEmail(ctx context.Context, email string) (*User, error) {
+	if !IsText(email) {
+		// No stored email holds it, and PostgreSQL would refuse the query (22021).
+		return nil, ErrNotFound
+	}
 	conn, err := s.acquire(ctx)
 	if err != nil {
 		return nil, err

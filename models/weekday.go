@@ -58,10 +58,19 @@ func ParseWeekday(s string) (Weekday, bool) {
 // query (weekoffs @> '{friday}').
 type Weekdays []Weekday
 
-// ParseWeekdays validates a list of day names as a client sends it: every
-// name must be a day, none repeated, at most max of them. The problems are
-// returned as field errors located under field, and the result is in week order.
+// ParseWeekdays validates a list of day names as a client sends it: at most
+// max of them, every name a day, none repeated. A list longer than max is
+// refused as a whole before its members are read, so that a huge list costs
+// one error, not one per member. The problems are returned as field errors
+// located under field, and the result is in week order.
 func ParseWeekdays(field string, names []string, max int) (Weekdays, FieldErrors) {
+	if len(names) > max {
+		return nil, FieldErrors{{
+			Loc:  []any{field},
+			Msg:  fmt.Sprintf("Choose at most %d week-off days, not %d", max, len(names)),
+			Type: "too_long",
+		}}
+	}
 	var errs FieldErrors
 	var seen [7]bool
 	for i, name := range names {
@@ -69,7 +78,7 @@ func ParseWeekdays(field string, names []string, max int) (Weekdays, FieldErrors
 		if !ok {
 			errs = append(errs, FieldError{
 				Loc:  []any{field, i},
-				Msg:  fmt.Sprintf("Input should be a weekday such as 'monday' or 'mon', not %q", name),
+				Msg:  fmt.Sprintf("Input should be a weekday such as 'monday' or 'mon', not %q", clip(name, 20)),
 				Type: "enum",
 			})
 			continue
@@ -83,17 +92,22 @@ func ParseWeekdays(field string, names []string, max int) (Weekdays, FieldErrors
 		}
 		seen[d.index()] = true
 	}
-	if len(names) > max {
-		errs = append(errs, FieldError{
-			Loc:  []any{field},
-			Msg:  fmt.Sprintf("Choose at most %d week-off days, not %d", max, len(names)),
-			Type: "too_long",
-		})
-	}
 	if len(errs) > 0 {
 		return nil, errs
 	}
 	return KnownWeekdays(names), nil
+}
+
+// clip cuts s to at most n characters, marking the cut with "…": an error
+// that quotes a client's input need not quote a megabyte of it.
+func clip(s string, n int) string {
+	for i := range s {
+		if n == 0 {
+			return s[:i] + "…"
+		}
+		n--
+	}
+	return s
 }
 
 // KnownWeekdays are the days among names that ParseWeekday reads, in week

@@ -60,13 +60,17 @@ func TestParseWeekdays(t *testing.T) {
 		{"UnknownDay", []string{"saturday", "caturday"}, 2, []any{"weekoffs", 1}, "enum"},
 		{"RepeatedDay", []string{"sat", "Saturday"}, 2, []any{"weekoffs", 1}, "value_error"},
 		{"TooMany", []string{"mon", "tue", "wed"}, 2, []any{"weekoffs"}, "too_long"},
+		// An over-long list is refused as a whole, before its members are
+		// read: one error, however many bad members it holds.
+		{"TooManyBad", slices.Repeat([]string{""}, 100_000), 2, []any{"weekoffs"}, "too_long"},
+		{"TooManyRepeated", []string{"mon", "mon", "mon"}, 2, []any{"weekoffs"}, "too_long"},
 	}
 	for _, tt := range bad {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := models.ParseWeekdays("weekoffs", tt.in, tt.max)
 			var fe models.FieldErrors
 			if !errors.As(err, &fe) || len(fe) != 1 {
-				t.Fatalf("got %v, want one field error", err)
+				t.Fatalf("got %d field errors (%.200v), want one", len(fe), err)
 			}
 			if !slices.Equal(fe[0].Loc, tt.loc) || fe[0].Type != tt.typ {
 				t.Errorf("got %+v, want loc %v type %s", fe[0], tt.loc, tt.typ)

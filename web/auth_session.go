@@ -90,7 +90,7 @@ func (s *Server) toLogin(c *gin.Context) {
 	switch {
 	case c.Request.Method == http.MethodPost:
 		target += "?" + url.Values{"next": {formPage(c)}, "unsaved": {"1"}}.Encode()
-	case c.Request.Method == http.MethodGet && c.Request.URL.Path != "/":
+	case (c.Request.Method == http.MethodGet || c.Request.Method == http.MethodHead) && c.Request.URL.Path != "/":
 		target += "?next=" + url.QueryEscape(c.Request.URL.RequestURI())
 	}
 	c.Header("Cache-Control", "no-store")

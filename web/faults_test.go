@@ -60,9 +60,14 @@ type remote struct {
 	client *http.Client
 }
 
-// serveHTTP runs the app's handler on a real HTTP server for the test.
-func serveHTTP(t testing.TB, a *app) *remote {
-	srv := httptest.NewServer(a.server.Handler())
+// serveHTTP runs the app's handler on a real HTTP server for the test;
+// configure, if given, sets the server up (timeouts) before it starts.
+func serveHTTP(t testing.TB, a *app, configure ...func(*http.Server)) *remote {
+	srv := httptest.NewUnstartedServer(a.server.Handler())
+	for _, f := range configure {
+		f(srv.Config)
+	}
+	srv.Start()
 	t.Cleanup(srv.Close)
 	tr := &http.Transport{MaxIdleConnsPerHost: 64}
 	t.Cleanup(tr.CloseIdleConnections)

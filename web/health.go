@@ -36,6 +36,12 @@ func (s *Server) health(c *gin.Context) {
 	ctx, cancel := context.WithTimeout(c.Request.Context(), healthTimeout)
 	defer cancel()
 	latency, err := s.store.Ping(ctx)
+	if err != nil && clientGone(c) {
+		// The client hung up while the check waited: that says nothing
+		// about the database, and nobody reads the answer.
+		c.Status(statusClientClosed)
+		return
+	}
 	st := s.store.PoolStats()
 	out := healthJSON{
 		Status: "ok", Database: "ok", Driver: "pgx",

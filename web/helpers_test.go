@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/gin-gonic/gin"
 
@@ -45,6 +46,24 @@ func newApp(t testing.TB, tweak func(*config.Config)) *app {
 	if tweak != nil {
 		tweak(&cfg)
 	}
+	return serveOn(t, cfg)
+}
+
+// twin is a second instance of the app: a Store and a Server of its own on
+// the same database, as a second process behind a load balancer would be;
+// tweak, if not nil, adjusts its settings.
+func (a *app) twin(tweak func(*config.Config)) *app {
+	a.t.Helper()
+	cfg := a.cfg
+	if tweak != nil {
+		tweak(&cfg)
+	}
+	return serveOn(a.t, cfg)
+}
+
+// serveOn starts a server with the settings cfg, logging to its own buffer.
+func serveOn(t testing.TB, cfg config.Config) *app {
+	t.Helper()
 	logs := &modelstest.SyncBuffer{}
 	var level slog.Level
 	if _, bench := t.(*testing.B); bench {
@@ -122,6 +141,10 @@ type call struct {
 	cookies      []*http.Cookie // sent as a browser sends them
 	from         string         // the client's IP address, when it matters
 	want         int            // the status without which the test fails; 0 for any
+	// bodyErr, if not nil, is what reading the body fails with after its
+	// bytes: io.ErrUnexpectedEOF as from a client that hung up mid-body,
+	// os.ErrDeadlineExceeded as from one slower than the read timeout.
+	bodyErr error
 }
 
 // do sends c to the server's handler and holds the exchange against the
@@ -133,6 +156,9 @@ func (a *app) do(c call) *httptest.ResponseRecorder {
 	var r io.Reader
 	if body != nil {
 		r = bytes.NewReader(body)
+	}
+	if c.bodyErr != nil {
+		r = io.MultiReader(bytes.NewReader(body), iotest.ErrReader(c.bodyErr))
 	}
 	req := httptest.NewRequest(c.method, c.path, r)
 	if contentType != "" {

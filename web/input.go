@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
+	"slices"
 
 	"github.com/gin-gonic/gin"
 
@@ -34,11 +36,8 @@ type field struct {
 // acceptable is an error (413, or 422 in FastAPI's shape listing every
 // problem); nothing should be written then.
 func decodeBody(c *gin.Context, fields ...field) error {
-	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, maxBodyBytes))
+	body, err := readBody(c)
 	if err != nil {
-		if tooLarge(err) {
-			return errTooLarge
-		}
 		return err
 	}
 	var members map[string]json.RawMessage
@@ -64,13 +63,21 @@ func decodeBody(c *gin.Context, fields ...field) error {
 			errs = append(errs, models.FieldError{Loc: []any{f.name}, Msg: "Input should be a valid " + f.kind, Type: cmp.Or(f.typ, f.kind+"_type")})
 		}
 	}
+	// Unknown members are listed in name order, as many as a 422 shows:
+	// a body may hold a hundred thousand of them.
+	var unknown []string
 	for name := range members {
 		if !known[name] {
-			errs = append(errs, models.FieldError{Loc: []any{name}, Msg: "Extra inputs are not permitted", Type: "extra_forbidden"})
+			unknown = append(unknown, name)
 		}
 	}
-	if len(errs) > 0 {
-		return errInvalid("body", errs)
+	slices.Sort(unknown)
+	total := len(errs) + len(unknown)
+	for _, name := range unknown[:min(len(unknown), max(0, maxFieldErrors-len(errs)))] {
+		errs = append(errs, models.FieldError{Loc: []any{name}, Msg: "Extra inputs are not permitted", Type: "extra_forbidden"})
+	}
+	if total > 0 {
+		return errInvalidOf("body", errs, total)
 	}
 	return nil
 }
@@ -78,17 +85,59 @@ func decodeBody(c *gin.Context, fields ...field) error {
 // parseForm reads a posted form, bounded in size: 413 when it is too large,
 // 400 when it is not a form. notForm, if not nil, is the error for the latter.
 func parseForm(c *gin.Context, notForm error) (url.Values, error) {
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxBodyBytes)
+	body, err := readBody(c)
+	if err != nil {
+		return nil, err
+	}
+	// ParseForm reads the body again: from memory, so that its errors are
+	// only about the form.
+	c.Request.Body = io.NopCloser(bytes.NewReader(body))
 	if err := c.Request.ParseForm(); err != nil {
-		if tooLarge(err) {
-			return nil, errTooLarge
-		}
 		if notForm != nil {
 			return nil, notForm
 		}
 		return nil, errStatus(http.StatusBadRequest, "Bad Request")
 	}
 	return c.Request.PostForm, nil
+}
+
+// readBody reads the request's body, at most maxBodyBytes of it (413 past
+// that). A body the client cut short or sent too slowly is a bodyError: the
+// client's fault, whatever io or net error it arrived as.
+func readBody(c *gin.Context) ([]byte, error) {
+	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, maxBodyBytes))
+	switch {
+	case err == nil:
+		return body, nil
+	case tooLarge(err):
+		return nil, errTooLarge
+	}
+	return nil, &bodyError{err: err}
+}
+
+// bodyError is a request body that did not arrive whole: cut short (the
+// connection closed, a malformed chunked encoding) or too slow for the
+// server's read timeout. It is answered 400 or 408 and never taken for the
+// database's failure, although it arrives as the same io.ErrUnexpectedEOF
+// or network timeout.
+type bodyError struct{ err error }
+
+func (e *bodyError) Error() string { return "request body: " + e.err.Error() }
+
+// timedOut reports whether the body was too slow rather than cut short.
+func (e *bodyError) timedOut() bool {
+	var ne net.Error
+	return errors.As(e.err, &ne) && ne.Timeout()
+}
+
+// answer is what the client is told.
+func (e *bodyError) answer() *httpError {
+	if e.timedOut() {
+		return &httpError{status: http.StatusRequestTimeout, detail: "Request body not received in time",
+			heading: "The form took too long", message: "The form did not arrive in time, so nothing was saved. Please send it again."}
+	}
+	return &httpError{status: http.StatusBadRequest, detail: "Request body incomplete",
+		heading: "The form arrived incomplete", message: "The form did not arrive whole, so nothing was saved. Please send it again."}
 }
 
 func tooLarge(err error) bool {

@@ -2,8 +2,10 @@ package web_test
 
 import (
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 
@@ -183,6 +185,25 @@ func TestOpenAPIResponses(t *testing.T) {
 	for tag, c := range stale {
 		check(c, c.send(http.Header{"If-Match": {tag}}))
 	}
+	// Bodies that stop short (400) or arrive too slowly (408), as a real
+	// connection reports them (TestClientFaultsAreNotDatabaseOutages).
+	cut := []openAPICase{
+		{up, "POST", "/auth/token", "", form, "username=asha@", 0},
+		{up, "PUT", "/me/weekoffs", empTok, js, `{"weekoffs":[`, 0},
+		{up, "PUT", "/me/password", patTok, js, `{"current_pass`, 0},
+		{up, "POST", "/admin/users", adminTok, js, `{"email":`, 0},
+		{up, "PATCH", empPath, adminTok, js, `{"full_name":"Asha`, 0},
+		{up, "POST", "/admin/teams", adminTok, js, `{"name":`, 0},
+		{up, "PATCH", "/admin/teams/1", adminTok, js, `{"name":`, 0},
+		{up, "PATCH", "/admin/organisation", adminTok, js, `{"name":`, 0},
+	}
+	for _, c := range cut {
+		for fault, status := range map[error]int{io.ErrUnexpectedEOF: 400, os.ErrDeadlineExceeded: 408} {
+			c.want = status
+			check(c, c.a.do(call{method: c.method, path: c.path, token: c.token, body: c.in, contentType: c.ct, bodyErr: fault}))
+		}
+	}
+
 	for path, item := range spec.doc.Paths.Map() {
 		for method, op := range item.Operations() {
 			for status := range op.Responses.Map() {

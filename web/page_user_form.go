@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -138,10 +139,10 @@ func (s *Server) userFormFailed(c *gin.Context, post userPost, err error) error 
 // user's heading; the user is nil for a new one.
 func (s *Server) userFormAgain(c *gin.Context, post userPost) (templates.UserFormView, *models.User, error) {
 	in := post.in
-	v := templates.UserFormView{New: post.id == 0, ID: post.id, FullName: *in.FullName, Role: *in.Role, IsActive: *in.IsActive,
+	v := templates.UserFormView{New: post.id == 0, ID: post.id, FullName: shownText(*in.FullName), Role: *in.Role, IsActive: *in.IsActive,
 		Checked: models.KnownWeekdays(*in.Weekoffs), Version: post.version, PasswordDropped: in.Password != nil && *in.Password != ""}
 	if in.Email != nil {
-		v.Email = *in.Email
+		v.Email = shownText(*in.Email)
 	}
 	if v.New {
 		return v, nil, nil
@@ -179,7 +180,7 @@ func (s *Server) staleUserForm(c *gin.Context, post userPost) error {
 	}
 	v := userFormOf(u)
 	in := post.in
-	v.Refused = &templates.UserEdit{FullName: *in.FullName, Role: *in.Role, IsActive: *in.IsActive,
+	v.Refused = &templates.UserEdit{FullName: shownText(*in.FullName), Role: *in.Role, IsActive: *in.IsActive,
 		Weekoffs: models.KnownWeekdays(*in.Weekoffs), ConfirmSelfDemotion: post.confirmed}
 	v.PasswordDropped = in.Password != nil
 	return s.renderUserForm(c, http.StatusConflict, v)
@@ -212,6 +213,12 @@ func (s *Server) renderUserForm(c *gin.Context, status int, v templates.UserForm
 
 // userPath is the address of one user's page.
 func userPath(id int64) string { return "/admin/users/" + strconv.FormatInt(id, 10) }
+
+// shownText is what a form shows again of a text that was sent: NUL and
+// bytes that are not UTF-8 become U+FFFD, as a browser would show them.
+func shownText(s string) string {
+	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "\uFFFD")
+}
 
 // userFormOf fills the edit form from a stored user.
 func userFormOf(u *models.User) templates.UserFormView {

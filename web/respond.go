@@ -34,13 +34,28 @@ func errStatus(status int, detail string) *httpError {
 	return &httpError{status: status, detail: detail}
 }
 
+// maxFieldErrors bounds the problems a 422 lists, so that a small hostile
+// body (a list of a hundred thousand bad entries, as many unknown members)
+// cannot make a reply of megabytes.
+const maxFieldErrors = 20
+
 // errInvalid is a 422 in FastAPI's validation shape; where ("body", "query",
-// "path") leads each problem's location.
+// "path") leads each problem's location. It lists at most maxFieldErrors
+// problems, then one saying how many more there were.
 func errInvalid(where string, errs models.FieldErrors) *httpError {
-	out := make(models.FieldErrors, len(errs))
-	for i, e := range errs {
+	return errInvalidOf(where, errs, len(errs))
+}
+
+// errInvalidOf is errInvalid for total problems of which errs are the first.
+func errInvalidOf(where string, errs models.FieldErrors, total int) *httpError {
+	shown := errs[:min(len(errs), maxFieldErrors)]
+	out := make(models.FieldErrors, len(shown), len(shown)+1)
+	for i, e := range shown {
 		e.Loc = append([]any{where}, e.Loc...)
 		out[i] = e
+	}
+	if more := total - len(shown); more > 0 {
+		out = append(out, models.FieldError{Loc: []any{where}, Msg: fmt.Sprintf("%d more problems were not listed", more), Type: "too_many_errors"})
 	}
 	return &httpError{status: http.StatusUnprocessableEntity, detail: "Unprocessable Entity", fields: out}
 }
@@ -104,16 +119,33 @@ func (s *Server) classify(c *gin.Context, err error) *httpError {
 			return &httpError{status: d.status, detail: d.detail, message: d.message}
 		}
 	}
+	if be, ok := errors.AsType[*bodyError](err); ok {
+		// The client's fault, though it reads like a lost connection.
+		s.log.Info("request body not received", "path", c.Request.URL.Path, "timed_out", be.timedOut(), "error", be.err)
+		return be.answer()
+	}
 	switch {
-	case errors.Is(err, context.Canceled) && c.Request.Context().Err() != nil:
-		// The client went away; nobody reads this answer.
-		return errStatus(499, "Client Closed Request")
+	case clientGone(c) && (errors.Is(err, context.Canceled) || models.IsUnavailable(err)):
+		// The client went away, cancelling the request's queries: nobody
+		// reads this answer, and it says nothing about the database.
+		return errStatus(statusClientClosed, "Client Closed Request")
 	case models.IsUnavailable(err):
 		s.log.Warn("database unavailable", "path", c.Request.URL.Path, "error", err)
 		return errStatus(http.StatusServiceUnavailable, "Database unavailable")
 	}
 	s.log.Error("request failed", "path", c.Request.URL.Path, "error", err)
 	return errStatus(http.StatusInternalServerError, "Internal Server Error")
+}
+
+// statusClientClosed is nginx's status for a request whose client hung up
+// before the answer: it appears in the logs and metrics only.
+const statusClientClosed = 499
+
+// clientGone reports whether the request's client went away: net/http
+// cancels the request's context when the connection closes. A deadline
+// that passed (REQUEST_TIMEOUT) is not that.
+func clientGone(c *gin.Context) bool {
+	return errors.Is(c.Request.Context().Err(), context.Canceled)
 }
 
 // responder writes a failed request's answer in the form its route speaks.

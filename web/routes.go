@@ -1,6 +1,8 @@
 package web
 
 import (
+	"net/http"
+
 	"github.com/gin-gonic/gin"
 )
 
@@ -11,51 +13,56 @@ import (
 // error pages, cross-origin posts refused), publicAPI and publicPage for
 // routes without a sign-in. A path with both forms answers by Accept
 // (byAccept); a route that may change week-offs is marked changesUsers.
+// Every GET route answers HEAD too (get): net/http sends no body for HEAD.
 func (s *Server) routes() {
 	r := s.engine
+	get := func(path string, h gin.HandlerFunc) { r.Match(getAndHead, path, h) }
 	// The request log and the metrics are outermost, so that they see the
 	// 500 that recoverPanics makes of a panic.
 	r.Use(s.logRequests)
 	if s.metrics != nil { // METRICS=on
 		r.Use(s.metrics.observe)
-		r.GET("/metrics", s.publicAPI(s.metrics.serve))
+		get("/metrics", s.publicAPI(s.metrics.serve))
 	}
 	r.Use(s.recoverPanics, s.securityHeaders, s.requestDeadline)
 	r.NoRoute(s.notFound)
 	r.NoMethod(s.methodNotAllowed)
 
-	r.GET("/static/*name", gin.WrapH(s.assets.Handler()))
-	r.GET("/openapi.json", s.openAPIDocument)
-	r.GET("/docs", s.docsPage)
-	r.GET("/health", s.health)
+	get("/static/*name", gin.WrapH(s.assets.Handler()))
+	get("/openapi.json", s.openAPIDocument)
+	get("/docs", s.docsPage)
+	get("/health", s.health)
 	r.POST("/auth/token", s.publicAPI(s.issueToken))
 
-	r.GET("/", s.page(s.startPage))
-	r.GET("/login", s.publicPage(s.loginPage))
+	get("/", s.page(s.startPage))
+	get("/login", s.publicPage(s.loginPage))
 	r.POST("/login", s.publicPage(s.login))
 	r.POST("/logout", s.publicPage(s.logout))
 
-	r.GET("/me", s.byAccept(s.page(s.mePage), s.api(s.getMe)))
+	get("/me", s.byAccept(s.page(s.mePage), s.api(s.getMe)))
 	r.PUT("/me/weekoffs", s.changesUsers(s.api(s.putMyWeekoffs)))
 	r.POST("/me/weekoffs", s.changesUsers(s.page(s.postMyWeekoffs)))
 	r.PUT("/me/password", s.api(s.putMyPassword))
 	r.POST("/me/password", s.page(s.postMyPassword))
 
-	r.GET("/admin/users", s.byAccept(s.adminPage(s.usersPage), s.adminAPI(s.listUsers)))
+	get("/admin/users", s.byAccept(s.adminPage(s.usersPage), s.adminAPI(s.listUsers)))
 	r.POST("/admin/users", s.changesUsers(s.byAccept(s.adminPage(s.createUserForm), s.adminAPI(s.createUser))))
-	r.GET("/admin/users/new", s.byAccept(s.adminPage(s.newUserPage), s.adminAPI(s.getUser)))
-	r.GET("/admin/users/:id", s.byAccept(s.adminPage(s.userPage), s.adminAPI(s.getUser)))
+	get("/admin/users/new", s.byAccept(s.adminPage(s.newUserPage), s.adminAPI(s.getUser)))
+	get("/admin/users/:id", s.byAccept(s.adminPage(s.userPage), s.adminAPI(s.getUser)))
 	r.PATCH("/admin/users/:id", s.changesUsers(s.adminAPI(s.patchUser)))
-	r.GET("/admin/users/:id/history", s.adminAPI(s.userHistory))
+	get("/admin/users/:id/history", s.adminAPI(s.userHistory))
 	r.POST("/admin/users/:id", s.changesUsers(s.adminPage(s.updateUserForm)))
 
-	r.GET("/admin/teams", s.adminAPI(s.listTeams))
+	get("/admin/teams", s.adminAPI(s.listTeams))
 	r.POST("/admin/teams", s.adminAPI(s.createTeam))
-	r.GET("/admin/teams/:id", s.adminAPI(s.getTeam))
+	get("/admin/teams/:id", s.adminAPI(s.getTeam))
 	r.PATCH("/admin/teams/:id", s.adminAPI(s.patchTeam))
 	r.DELETE("/admin/teams/:id", s.adminAPI(s.deleteTeam))
 
-	r.GET("/admin/organisation", s.byAccept(s.adminPage(s.organisationPage), s.adminAPI(s.getOrganisation)))
+	get("/admin/organisation", s.byAccept(s.adminPage(s.organisationPage), s.adminAPI(s.getOrganisation)))
 	r.PATCH("/admin/organisation", s.adminAPI(s.patchOrganisation))
 	r.POST("/admin/organisation", s.adminPage(s.updateOrganisationForm))
 }
+
+// getAndHead are the methods of a route that reads: HEAD answers as GET.
+var getAndHead = []string{http.MethodGet, http.MethodHead}

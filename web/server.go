@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
+	"github.com/klauspost/compress/gzhttp"
 
 	"github.com/weekoffs/weekoffs/config"
 	"github.com/weekoffs/weekoffs/docs"
@@ -24,6 +25,8 @@ type Server struct {
 	tokens tokens
 	assets *static.Assets
 	engine *gin.Engine
+	// compress wraps the handler: gzip for clients that accept it (gzhttp).
+	compress func(http.Handler) http.HandlerFunc
 
 	sessions    *sessionStore
 	crossOrigin *http.CrossOriginProtection // refuses cross-origin form posts (docs/SECURITY.md)
@@ -57,6 +60,9 @@ func NewServer(cfg config.Config, store *models.Store, log *slog.Logger) (*Serve
 	s.cssURL = s.assets.URL("css/site.css")
 	s.pageResponder = s.respondPage
 	var err error
+	if s.compress, err = newCompressor(); err != nil {
+		return nil, err
+	}
 	if s.docsHTML, err = renderDocs(s.assets); err != nil {
 		return nil, err
 	}
@@ -71,6 +77,9 @@ func NewServer(cfg config.Config, store *models.Store, log *slog.Logger) (*Serve
 	if cfg.Metrics {
 		s.metrics = newMetrics(store, cfg.MetricsToken)
 	}
+	// Changes made anywhere, by anyone, reach the chart (and the store's
+	// Close stops the listener).
+	store.OnUsersChanged(s.chart.invalidate)
 	s.engine.HandleMethodNotAllowed = true
 	// The contract accepts a trailing slash on every JSON route; Handler
 	// strips it, so Gin must not redirect instead.
@@ -82,9 +91,10 @@ func NewServer(cfg config.Config, store *models.Store, log *slog.Logger) (*Serve
 }
 
 // Handler returns the server as an http.Handler. It accepts a trailing slash
-// on every path ("/admin/users/" is "/admin/users"), as the FastAPI service did.
+// on every path ("/admin/users/" is "/admin/users"), as the FastAPI service
+// did, and compresses what clients accept compressed.
 func (s *Server) Handler() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return s.compress(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if p := r.URL.Path; len(p) > 1 && strings.HasSuffix(p, "/") {
 			r.URL.Path = strings.TrimRight(p, "/")
 			if r.URL.Path == "" {
@@ -93,5 +103,15 @@ func (s *Server) Handler() http.Handler {
 			r.URL.RawPath = ""
 		}
 		s.engine.ServeHTTP(w, r)
-	})
+	}))
+}
+
+// newCompressor gzips responses for clients that send Accept-Encoding: gzip.
+// Bodies under gzhttp's DefaultMinSize (1 KiB, such as one user's JSON)
+// stay plain: they fit a packet either way. A compressed response's ETag
+// gets "-gzip" added ("5" becomes "5-gzip"), as a strong tag of another
+// representation must differ; If-Match takes either (ifMatch). zstd stays
+// off: clients asked for gzip, and it would be one more encoding to test.
+func newCompressor() (func(http.Handler) http.HandlerFunc, error) {
+	return gzhttp.NewWrapper(gzhttp.SuffixETag(gzipETagSuffix), gzhttp.EnableZstd(false))
 }

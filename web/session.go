@@ -15,14 +15,15 @@ import (
 	"github.com/weekoffs/weekoffs/config"
 )
 
-// Lifetimes of a browser session. A session ends after sessionIdle without a
-// request, or sessionAbsolute after sign-in however busy it is; the cookie
-// is rewritten at most once per sessionRefresh to move the idle deadline.
-const (
-	sessionIdle     = time.Hour
-	sessionAbsolute = 12 * time.Hour
-	sessionRefresh  = time.Minute
-)
+// sessionRefresh is how often at most the cookie is rewritten to move a
+// session's idle deadline on (config.MinSessionIdle is well above it).
+const sessionRefresh = time.Minute
+
+// lifetimes bound a browser session: it ends after idle without a request
+// (SESSION_IDLE), or absolute after sign-in however busy it is (SESSION_ABSOLUTE).
+type lifetimes struct {
+	idle, absolute time.Duration
+}
 
 // Keys of the values a session cookie holds.
 const (
@@ -38,6 +39,7 @@ const (
 type sessionStore struct {
 	cookies *gsessions.CookieStore
 	name    string
+	life    lifetimes
 	now     func() time.Time
 }
 
@@ -56,14 +58,15 @@ func newSessionStore(cfg config.Config) *sessionStore {
 		SameSite: http.SameSiteLaxMode,
 	}
 	// MaxAge, not Options.MaxAge, also bounds the age the codec accepts.
-	cookies.MaxAge(int(sessionAbsolute.Seconds()))
+	cookies.MaxAge(int(cfg.SessionAbsolute.Seconds()))
 	name := "weekoffs_session"
 	if cfg.CookieSecure {
 		// The __Host- prefix makes browsers refuse the cookie unless it is
 		// Secure, host-only and for the whole site.
 		name = "__Host-weekoffs_session"
 	}
-	return &sessionStore{cookies: cookies, name: name, now: time.Now}
+	life := lifetimes{idle: cfg.SessionIdle, absolute: cfg.SessionAbsolute}
+	return &sessionStore{cookies: cookies, name: name, life: life, now: time.Now}
 }
 
 func deriveKey(secret, purpose string, n int) []byte {
@@ -76,7 +79,8 @@ func deriveKey(secret, purpose string, n int) []byte {
 
 // browserSession is one request's session.
 type browserSession struct {
-	raw *gsessions.Session
+	raw  *gsessions.Session
+	life lifetimes
 }
 
 // load reads the request's session. A missing, tampered, expired or
@@ -88,7 +92,7 @@ func (st *sessionStore) load(r *http.Request) *browserSession {
 		opts := *st.cookies.Options
 		raw.Options, raw.IsNew = &opts, true
 	}
-	return &browserSession{raw: raw}
+	return &browserSession{raw: raw, life: st.life}
 }
 
 // fresh is an empty session that replaces whatever the request carried.
@@ -96,7 +100,7 @@ func (st *sessionStore) fresh() *browserSession {
 	raw := gsessions.NewSession(st.cookies, st.name)
 	opts := *st.cookies.Options
 	raw.Options, raw.IsNew = &opts, true
-	return &browserSession{raw: raw}
+	return &browserSession{raw: raw, life: st.life}
 }
 
 // start begins a signed-in session for the user: a new session id, so that
@@ -154,12 +158,12 @@ func (b *browserSession) seen() time.Time {
 }
 
 // expires is when the session ends at the latest.
-func (b *browserSession) expires() time.Time { return b.born().Add(sessionAbsolute) }
+func (b *browserSession) expires() time.Time { return b.born().Add(b.life.absolute) }
 
 // live reports whether a signed-in session is within both lifetimes at now.
 func (b *browserSession) live(now time.Time) bool {
 	return b.userID() > 0 && b.id() != "" &&
-		now.Before(b.expires()) && now.Before(b.seen().Add(sessionIdle))
+		now.Before(b.expires()) && now.Before(b.seen().Add(b.life.idle))
 }
 
 // addFlash keeps a message for the next page the browser shows.

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/weekoffs/weekoffs/models"
-	"github.com/weekoffs/weekoffs/web"
 )
 
 const (
@@ -28,7 +27,7 @@ func TestFormAfterSessionEnded(t *testing.T) {
 	a := newApp(t, nil)
 	admin := a.user("admin@example.com", models.RoleAdmin)
 	asha := a.user("asha@example.com", models.RoleEmployee, "sunday")
-	idle, _ := web.SessionLifetimes()
+	idle, _ := a.server.SessionLifetimes()
 	now := time.Now()
 	a.server.SetSessionClock(func() time.Time { return now })
 

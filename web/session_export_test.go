@@ -13,8 +13,10 @@ import (
 // tests can step over the idle and absolute lifetimes.
 func (s *Server) SetSessionClock(now func() time.Time) { s.sessions.now = now }
 
-// SessionLifetimes are the idle and absolute lifetimes of a session.
-func SessionLifetimes() (idle, absolute time.Duration) { return sessionIdle, sessionAbsolute }
+// SessionLifetimes are the idle and absolute lifetimes of the server's sessions.
+func (s *Server) SessionLifetimes() (idle, absolute time.Duration) {
+	return s.sessions.life.idle, s.sessions.life.absolute
+}
 
 // SessionOf decodes the session a request carries, with the server's keys:
 // its user, its id, and whether it decoded at all.
@@ -23,7 +25,7 @@ func (s *Server) SessionOf(r *http.Request) (userID int64, id string, ok bool) {
 	if err != nil || raw.IsNew {
 		return 0, "", false
 	}
-	b := &browserSession{raw: raw}
+	b := &browserSession{raw: raw, life: s.sessions.life}
 	return b.userID(), b.id(), true
 }
 
@@ -31,6 +33,14 @@ func (s *Server) SessionOf(r *http.Request) (userID int64, id string, ok bool) {
 // with secret: the test checks that the 500 page shows nothing of it.
 func (s *Server) AddFailingPage(path, secret string) {
 	s.engine.GET(path, s.page(func(*gin.Context) error { panic(secret) }))
+}
+
+// SetChartTTL sets how long the week-off chart is kept when no change is
+// heard, so that a test can tell a heard change from an expired chart.
+func (s *Server) SetChartTTL(ttl time.Duration) {
+	s.chart.mu.Lock()
+	s.chart.ttl = ttl
+	s.chart.mu.Unlock()
 }
 
 // InvalidateChart drops the cached week-off chart, so that the next users

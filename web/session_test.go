@@ -41,7 +41,7 @@ func TestSessionCookie(t *testing.T) {
 			if c == nil {
 				t.Fatalf("no %s cookie in %v", tc.cookie, res.Header().Values("Set-Cookie"))
 			}
-			_, absolute := web.SessionLifetimes()
+			_, absolute := a.server.SessionLifetimes()
 			if !c.HttpOnly || c.SameSite != http.SameSiteLaxMode || c.Path != "/" || c.Domain != "" ||
 				c.Secure != tc.secure || c.MaxAge != int(absolute.Seconds()) {
 				t.Errorf("cookie: got HttpOnly=%v SameSite=%v Path=%q Domain=%q Secure=%v MaxAge=%d, want HttpOnly, Lax, /, host-only, Secure=%v, MaxAge=%d",
@@ -219,33 +219,58 @@ func TestSessionEnds(t *testing.T) {
 	})
 }
 
+// TestSessionLifetimes steps the session clock over the idle and absolute
+// lifetimes, the defaults (1 h, 12 h) and SESSION_IDLE and SESSION_ABSOLUTE
+// set, and checks that the cookie lives as long as a session may.
 func TestSessionLifetimes(t *testing.T) {
 	t.Parallel()
-	a := newApp(t, nil)
-	u := a.user("asha@example.com", models.RoleEmployee)
-	idle, absolute := web.SessionLifetimes()
-	now := time.Now()
-	a.server.SetSessionClock(func() time.Time { return now })
+	for _, tc := range []struct {
+		name           string
+		set            bool // SESSION_IDLE and SESSION_ABSOLUTE are idle and absolute; else the defaults are
+		idle, absolute time.Duration
+	}{
+		{"Defaults", false, time.Hour, 12 * time.Hour},
+		{"Set", true, 10 * time.Minute, 2 * time.Hour},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			a := newApp(t, func(c *config.Config) {
+				if tc.set {
+					c.SessionIdle, c.SessionAbsolute = tc.idle, tc.absolute
+				}
+			})
+			u := a.user("asha@example.com", models.RoleEmployee)
+			now := time.Now()
+			a.server.SetSessionClock(func() time.Time { return now })
 
-	t.Run("Idle", func(t *testing.T) {
-		v := a.signedIn(u)
-		now = now.Add(idle - time.Minute)
-		wantStatus(t, v.get("/me"), http.StatusOK) // and the idle deadline moves on
-		now = now.Add(idle - time.Minute)
-		wantStatus(t, v.get("/me"), http.StatusOK)
-		now = now.Add(idle + time.Second)
-		wantRedirect(t, v.get("/me"), "/login?next=%2Fme")
-	})
-	t.Run("Absolute", func(t *testing.T) {
-		v := a.signedIn(u)
-		start := now
-		for now.Sub(start) < absolute-idle/2 {
-			now = now.Add(idle / 2)
-			wantStatus(t, v.get("/me"), http.StatusOK)
-		}
-		now = start.Add(absolute + time.Second)
-		wantRedirect(t, v.get("/me"), "/login?next=%2Fme")
-	})
+			t.Run("Cookie", func(t *testing.T) {
+				res := a.visitor().post("/login", url.Values{"email": {"asha@example.com"}, "password": {"password1"}})
+				wantRedirect(t, res, "/me")
+				if c := res.Result().Cookies(); len(c) != 1 || c[0].MaxAge != int(tc.absolute.Seconds()) {
+					t.Errorf("cookies %v, want one whose Max-Age is %d", res.Header().Values("Set-Cookie"), int(tc.absolute.Seconds()))
+				}
+			})
+			t.Run("Idle", func(t *testing.T) {
+				v := a.signedIn(u)
+				now = now.Add(tc.idle - time.Minute)
+				wantStatus(t, v.get("/me"), http.StatusOK) // and the idle deadline moves on
+				now = now.Add(tc.idle - time.Minute)
+				wantStatus(t, v.get("/me"), http.StatusOK)
+				now = now.Add(tc.idle + time.Second)
+				wantRedirect(t, v.get("/me"), "/login?next=%2Fme")
+			})
+			t.Run("Absolute", func(t *testing.T) {
+				v := a.signedIn(u)
+				start := now
+				for now.Sub(start) < tc.absolute-tc.idle/2 {
+					now = now.Add(tc.idle / 2)
+					wantStatus(t, v.get("/me"), http.StatusOK)
+				}
+				now = start.Add(tc.absolute + time.Second)
+				wantRedirect(t, v.get("/me"), "/login?next=%2Fme")
+			})
+		})
+	}
 }
 
 func TestCrossOriginPosts(t *testing.T) {

@@ -14,9 +14,15 @@ import (
 // etag is the user's version as an entity tag: it changes with every write.
 func etag(u *models.User) string { return `"` + strconv.Itoa(u.Version) + `"` }
 
+// gzipETagSuffix is what the compressor adds to the ETag of a compressed
+// response: "5" is sent as "5-gzip".
+const gzipETagSuffix = "-gzip"
+
 // ifMatch reads If-Match as the version a JSON write is based on: 0 when the
 // header is absent or "*" (no check). A tag that cannot match any version
-// (weak, malformed) is a 412: nothing may be written on a guess.
+// (weak, malformed) is a 412: nothing may be written on a guess. The tag of
+// a compressed response names the same version as the plain one: a client
+// sends back whichever it was given.
 func ifMatch(c *gin.Context) (int, error) {
 	h := strings.TrimSpace(c.GetHeader("If-Match"))
 	if h == "" || h == "*" {
@@ -26,7 +32,8 @@ func ifMatch(c *gin.Context) (int, error) {
 	if !quoted {
 		return 0, errStatus(http.StatusPreconditionFailed, staleDetail)
 	}
-	return parseVersion(strings.TrimSuffix(tag, `"`))
+	tag = strings.TrimSuffix(tag, `"`)
+	return parseVersion(strings.TrimSuffix(tag, gzipETagSuffix))
 }
 
 // formVersion is the user version a form was drawn from, its hidden

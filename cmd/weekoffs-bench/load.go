@@ -44,15 +44,16 @@ func loadAll(ctx context.Context, o options, srv *server, ctl *control, fx *fixt
 	list := func(query string) vegeta.Targeter { return get(srv.base, "/admin/users/"+query, admin) }
 
 	var eps []endpoint
-	eps = append(eps, endpoint{"GET /health", o.connections, pid, get(srv.base, "/health", nil)})
+	eps = append(eps, endpoint{"GET /health", o.connections, pid, get(srv.base, "/health", http.Header{"Accept-Encoding": {gzip}})})
 	for range o.rounds {
 		eps = append(eps,
-			endpoint{"control GET /me", o.connections, ctl.cmd.Process.Pid, rotating(http.MethodGet, ctl.base+"/me", fx.userTokens, nil)},
-			endpoint{"GET /me", o.connections, pid, rotating(http.MethodGet, srv.base+"/me", fx.userTokens, nil)})
+			endpoint{"control GET /me", o.connections, ctl.cmd.Process.Pid, rotating(http.MethodGet, ctl.base+"/me", fx.userTokens, nil, gzip)},
+			endpoint{"GET /me", o.connections, pid, rotating(http.MethodGet, srv.base+"/me", fx.userTokens, nil, gzip)})
 	}
 	eps = append(eps,
-		endpoint{"PUT /me/weekoffs (2000 users)", o.connections, pid, rotating(http.MethodPut, srv.base+"/me/weekoffs", fx.userTokens, weekoffBodies)},
-		endpoint{"PUT /me/weekoffs (one user)", o.connections, pid, rotating(http.MethodPut, srv.base+"/me/weekoffs", fx.userTokens[:1], weekoffBodies)},
+		endpoint{"GET /me (identity)", o.connections, pid, rotating(http.MethodGet, srv.base+"/me", fx.userTokens, nil, identity)},
+		endpoint{"PUT /me/weekoffs (2000 users)", o.connections, pid, rotating(http.MethodPut, srv.base+"/me/weekoffs", fx.userTokens, weekoffBodies, gzip)},
+		endpoint{"PUT /me/weekoffs (one user)", o.connections, pid, rotating(http.MethodPut, srv.base+"/me/weekoffs", fx.userTokens[:1], weekoffBodies, gzip)},
 	)
 	lists := []struct{ name, query string }{
 		{"GET /admin/users/ first page", ""},
@@ -62,10 +63,11 @@ func loadAll(ctx context.Context, o options, srv *server, ctl *control, fx *fixt
 		{"GET /admin/users/?weekoff=wednesday", "?weekoff=wednesday"},
 		{"GET /admin/users/?cursor=<90% deep>", "?cursor=" + url.QueryEscape(fx.deepCursor)},
 	}
-	html := http.Header{"Accept": {"text/html"}, "Cookie": {fx.session}}
+	html := http.Header{"Accept": {"text/html"}, "Cookie": {fx.session}, "Accept-Encoding": {gzip}}
 	// Throughput at full concurrency, then each request's own latency with
 	// few connections: at 64 connections on 2 cores the latency is mostly
-	// queueing (64 / throughput).
+	// queueing (64 / throughput). The first page and the HTML page are also
+	// asked uncompressed, to show what compression costs.
 	for _, c := range []int{o.connections, o.latencyConns} {
 		if c <= 0 {
 			continue
@@ -73,12 +75,15 @@ func loadAll(ctx context.Context, o options, srv *server, ctl *control, fx *fixt
 		for _, l := range lists {
 			eps = append(eps, endpoint{l.name, c, pid, list(l.query)})
 		}
+		eps = append(eps, endpoint{lists[0].name + " (identity)", c, pid, get(srv.base, "/admin/users/", withEncoding(admin, identity))})
 		if fx.session != "" {
-			eps = append(eps, endpoint{"GET /admin/users (HTML)", c, pid, get(srv.base, "/admin/users", html)})
+			eps = append(eps,
+				endpoint{"GET /admin/users (HTML)", c, pid, get(srv.base, "/admin/users", html)},
+				endpoint{"GET /admin/users (HTML, identity)", c, pid, get(srv.base, "/admin/users", withEncoding(html, identity))})
 		}
 	}
 	if o.stress > 0 {
-		eps = append(eps, endpoint{"GET /me", o.stress, pid, rotating(http.MethodGet, srv.base+"/me", fx.userTokens, nil)})
+		eps = append(eps, endpoint{"GET /me", o.stress, pid, rotating(http.MethodGet, srv.base+"/me", fx.userTokens, nil, gzip)})
 	}
 
 	var rows []row
@@ -103,15 +108,32 @@ func loadAll(ctx context.Context, o options, srv *server, ctl *control, fx *fixt
 // weekoffBodies alternate so that every PUT really changes the row.
 var weekoffBodies = [][]byte{[]byte(`{"weekoffs":["saturday","sunday"]}`), []byte(`{"weekoffs":["Fri"]}`)}
 
+// Accept-Encoding values. Every request says it takes gzip, as browsers and
+// Go's own client do; the "(identity)" rows ask for no compression, to show
+// what it costs. (Set explicitly, Go's client leaves the body as it came, so
+// the load generator spends no CPU unpacking it.)
+const (
+	gzip     = "gzip"
+	identity = "identity"
+)
+
 func bearer(token string) http.Header {
-	return http.Header{"Authorization": {"Bearer " + token}, "Accept": {"application/json"}}
+	return http.Header{"Authorization": {"Bearer " + token}, "Accept": {"application/json"}, "Accept-Encoding": {gzip}}
 }
 
-// rotating sends each request with the next token (and the next body, if any).
-func rotating(method, u string, tokens []string, bodies [][]byte) vegeta.Targeter {
+// withEncoding is h asking for encoding instead.
+func withEncoding(h http.Header, encoding string) http.Header {
+	h = h.Clone()
+	h.Set("Accept-Encoding", encoding)
+	return h
+}
+
+// rotating sends each request with the next token (and the next body, if
+// any), asking for the given Accept-Encoding.
+func rotating(method, u string, tokens []string, bodies [][]byte, encoding string) vegeta.Targeter {
 	headers := make([]http.Header, len(tokens))
 	for i, t := range tokens {
-		headers[i] = bearer(t)
+		headers[i] = withEncoding(bearer(t), encoding)
 		if bodies != nil {
 			headers[i].Set("Content-Type", "application/json")
 		}
