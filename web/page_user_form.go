@@ -56,7 +56,7 @@ func (s *Server) updateUserForm(c *gin.Context) error {
 			return err
 		}
 	}
-	s.flashAndRedirect(c, "Saved changes to "+u.FullName+".", "/admin/users/"+strconv.FormatInt(id, 10))
+	s.flashAndRedirect(c, "Saved changes to "+u.FullName+".", userPagePath(c, id))
 	return nil
 }
 
@@ -73,7 +73,7 @@ func (s *Server) createUserForm(c *gin.Context) error {
 	if err != nil {
 		return s.userFormFailed(c, 0, in, err)
 	}
-	s.flashAndRedirect(c, "Created "+u.FullName+".", "/admin/users/"+strconv.FormatInt(u.ID, 10))
+	s.flashAndRedirect(c, "Created "+u.FullName+".", userPagePath(c, u.ID))
 	return nil
 }
 
@@ -123,6 +123,7 @@ func (s *Server) staleUserForm(c *gin.Context, id int64) error {
 
 func (s *Server) renderUserForm(c *gin.Context, status int, v templates.UserFormView) error {
 	v.WeekoffsMax = s.cfg.WeekoffsMax
+	v.BackURL, v.From = listFrom(c.Query("from"))
 	title := "New user"
 	if !v.New {
 		title = v.Heading
@@ -134,6 +135,13 @@ func (s *Server) renderUserForm(c *gin.Context, status int, v templates.UserForm
 	}
 	s.render(c, status, templates.UserForm(s.newPage(c, title), v))
 	return nil
+}
+
+// userPagePath is a user's page, keeping the list's place (from) that the
+// request carried, once checked.
+func userPagePath(c *gin.Context, id int64) string {
+	_, from := listFrom(c.Query("from"))
+	return templates.WithFrom("/admin/users/"+strconv.FormatInt(id, 10), from)
 }
 
 // userFormOf fills the edit form from a stored user.
