@@ -56,7 +56,7 @@ bench-go: ## run the Go micro-benchmarks (the user lookup: GORM against pgx)
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
 FUZZTIME ?= 30s
-FUZZ_TARGETS = models:FuzzParseWeekday models:FuzzParseWeekdays web:FuzzParseUserFilter config:FuzzConvertDatabaseURL
+FUZZ_TARGETS = models:FuzzParseWeekday models:FuzzParseWeekdays web:FuzzParseUserFilter web:FuzzListFrom config:FuzzConvertDatabaseURL
 
 fuzz: ## fuzz each parser for FUZZTIME (default 30s); a failing input is saved in <package>/testdata/fuzz/
 	@for t in $(FUZZ_TARGETS); do \

@@ -41,7 +41,7 @@ type User struct {
 	// Version counts the row's changes; a write that names an older one is refused.
 	Version int `gorm:"default:1"`
 	// TeamID is the user's team; nil for none. TeamName is its name, read
-	// with the user (userSelect); "" for none.
+	// with the user (userColumns); "" for none.
 	TeamID   *int64
 	TeamName string `gorm:"->"`
 }
@@ -55,8 +55,6 @@ const teamNameColumn = "COALESCE((SELECT name FROM teams WHERE teams.id = users.
 // userColumns lists the columns read into a User, in the order of userScan.
 const userColumns = "id, email, full_name, role, is_active, password_hash, weekoffs, created_at, updated_at, version, team_id, " + teamNameColumn
 
-// userSelect is what GORM reads of a user: every column and the team's name.
-const userSelect = "users.*, " + teamNameColumn
 
 // userScan reads a row of userColumns (and any extra columns after them)
 // from a hand-written pgx query into u.

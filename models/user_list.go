@@ -60,7 +60,7 @@ func UserSortOf(sort string) (UserSort, bool, bool) {
 // UserFilter selects and orders a page of the admin user list.
 type UserFilter struct {
 	Limit   int
-	Query   string  // case-insensitive substring of email or name
+	Query   string  // words, each a substring of email or name in any case, accents ignored
 	Role    Role    // "" for any
 	Weekoff Weekday // "" for any
 	Team    *int64  // nil for any; 0 for users in no team
@@ -119,14 +119,17 @@ func DecodeCursor(s string) (*Cursor, error) {
 // ListUsers returns one page of users by keyset: the rows after (or before)
 // the cursor's position, never an OFFSET, so a deep page costs what the first does.
 func (s *Store) ListUsers(ctx context.Context, f UserFilter) (UserPage, error) {
-	db := s.db.WithContext(ctx)
+	l, err := s.newListing(ctx, f)
+	if err != nil {
+		return UserPage{}, err
+	}
 	order, desc, _ := UserSortOf(f.Sort)
 	name, col := order.Key, order.Column
 	backward := f.Cursor != nil && f.Cursor.Backward
 	// Reading backwards flips the order; the page is reversed after the query.
 	asc := desc == backward
 
-	q := s.filtered(db, f)
+	q := l.filtered()
 	if f.Cursor != nil {
 		op := map[bool]string{true: ">", false: "<"}[asc]
 		var value any = f.Cursor.Value
@@ -139,14 +142,13 @@ func (s *Store) ListUsers(ctx context.Context, f UserFilter) (UserPage, error) {
 	ordered := func(q *gorm.DB) *gorm.DB { return q.Order(col + " " + dir).Order("id " + dir) }
 	rows := ordered(q).Limit(f.Limit + 1)
 	var counted *int64 // every match, when the search's id query counted them
-	if f.Query != "" {
-		var err error
-		if rows, counted, err = s.searchRows(db, f, rows, col, ordered); err != nil {
+	if l.searching() {
+		if rows, counted, err = l.searchRows(rows, col, ordered); err != nil {
 			return UserPage{}, err
 		}
 	}
 	var users []User
-	if err := rows.Select(userSelect).Find(&users).Error; err != nil {
+	if err := rows.Select(userColumns).Find(&users).Error; err != nil {
 		return UserPage{}, fmt.Errorf("list users: %w", err)
 	}
 	more := len(users) > f.Limit
@@ -176,115 +178,8 @@ func (s *Store) ListUsers(ctx context.Context, f UserFilter) (UserPage, error) {
 		page.Total = int64(len(users))
 		return page, nil
 	}
-	var err error
-	page.Total, page.TotalIsEstimate, err = s.countUsers(ctx, f)
+	page.Total, page.TotalIsEstimate, err = l.count()
 	return page, err
-}
-
-// searchRows makes a search's page query find the page's ids first: a
-// search tests many rows to find a page of matches, and by ids that test can
-// run on index entries alone (the name index carries the email), reading only
-// the page's rows from the table. On a first page the planner expects to
-// match few users (up to twice the count cap), the id query also counts every
-// match (count(*) OVER ()), so the trigram indexes are read once rather than
-// again by countUsers, and that exact total is returned.
-func (s *Store) searchRows(db *gorm.DB, f UserFilter, page *gorm.DB, col string, ordered func(*gorm.DB) *gorm.DB) (*gorm.DB, *int64, error) {
-	few := false
-	if f.Cursor == nil {
-		estimate, err := s.estimateUsers(db, f)
-		if err != nil {
-			return nil, nil, err
-		}
-		few = estimate <= exactCountCap*estimateMargin
-	}
-	if !few {
-		return ordered(db.Model(&User{}).Where("id IN (?)", page.Select("id"))), nil, nil
-	}
-	// The count sits in a subquery without ORDER BY or LIMIT, so that the
-	// planner reads all the matches the cheapest way (the trigram indexes)
-	// instead of walking the sort order as if it could stop after a page.
-	matches := s.filtered(db, f).Select("id, " + col + ", count(*) OVER () AS total")
-	var hits []struct{ ID, Total int64 }
-	if err := ordered(db.Table("(?) AS matches", matches)).Select("id, total").Limit(f.Limit + 1).Find(&hits).Error; err != nil {
-		return nil, nil, fmt.Errorf("list users: %w", err)
-	}
-	ids, total := make([]int64, len(hits)), int64(0)
-	for i, h := range hits {
-		ids[i], total = h.ID, h.Total
-	}
-	return ordered(db.Model(&User{}).Where("id IN ?", ids)), &total, nil
-}
-
-// filtered applies the filter's conditions (not its position or order).
-func (s *Store) filtered(db *gorm.DB, f UserFilter) *gorm.DB {
-	q := db.Model(&User{})
-	if f.Query != "" {
-		pattern := "%" + escapeLike(strings.ToLower(f.Query)) + "%"
-		// Emails are stored lowercased, so LIKE suffices there; both sides use
-		// pg_trgm indexes.
-		q = q.Where("(email LIKE ? OR full_name ILIKE ?)", pattern, pattern)
-	}
-	if f.Role != "" {
-		q = q.Where("role = ?", f.Role)
-	}
-	if f.Weekoff != "" {
-		q = q.Where("weekoffs @> ARRAY[?]::text[]", string(f.Weekoff))
-	}
-	switch {
-	case f.Team == nil:
-	case *f.Team == 0:
-		q = q.Where("team_id IS NULL")
-	default:
-		q = q.Where("team_id = ?", *f.Team)
-	}
-	return q
-}
-
-// countUsers counts the filter's matches exactly up to exactCountCap, and
-// above that returns the planner's estimate. The estimate comes first: when
-// it is far above the cap, counting to the cap would only confirm it, and
-// for a broad filter on a million rows that walk costs more than the page
-// itself (about 100 ms for a name matching 3% of them).
-func (s *Store) countUsers(ctx context.Context, f UserFilter) (int64, bool, error) {
-	db := s.db.WithContext(ctx)
-	estimate, err := s.estimateUsers(db, f)
-	if err != nil {
-		return 0, false, err
-	}
-	if estimate > exactCountCap*estimateMargin {
-		return estimate, true, nil
-	}
-	var n int64
-	capped := s.filtered(db, f).Select("1").Limit(exactCountCap + 1)
-	if err := db.Table("(?) AS capped", capped).Count(&n).Error; err != nil {
-		return 0, false, fmt.Errorf("count users: %w", err)
-	}
-	if n <= exactCountCap {
-		return n, false, nil
-	}
-	return max(estimate, exactCountCap+1), true, nil
-}
-
-// estimateMargin is how far above exactCountCap the planner's estimate must
-// be for the exact count to be skipped, so an estimate that is a little
-// high still gets counted.
-const estimateMargin = 2
-
-// estimateUsers is the planner's estimate of the filter's matches.
-func (s *Store) estimateUsers(db *gorm.DB, f UserFilter) (int64, error) {
-	var plan []struct {
-		Plan struct {
-			Rows float64 `json:"Plan Rows"`
-		} `json:"Plan"`
-	}
-	var raw string
-	if err := db.Raw("EXPLAIN (FORMAT JSON) ?", s.filtered(db, f).Select("1")).Row().Scan(&raw); err != nil {
-		return 0, fmt.Errorf("estimate users: %w", err)
-	}
-	if err := json.Unmarshal([]byte(raw), &plan); err != nil || len(plan) == 0 {
-		return 0, fmt.Errorf("estimate users: unexpected plan %w", err)
-	}
-	return int64(plan[0].Plan.Rows), nil
 }
 
 // cursorAt is the position of u in the given sort order.
@@ -297,9 +192,4 @@ func cursorAt(sort string, u *User, backward bool) Cursor {
 // NUL, which it refuses (22021) and which would otherwise be a 500.
 func IsText(s string) bool {
 	return utf8.ValidString(s) && !strings.ContainsRune(s, 0)
-}
-
-// escapeLike makes s match literally inside a LIKE pattern.
-func escapeLike(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }

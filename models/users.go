@@ -40,7 +40,7 @@ func (s *Store) UserByEmail(ctx context.Context, email string) (*User, error) {
 // UserByID finds a user by id.
 func (s *Store) UserByID(ctx context.Context, id int64) (*User, error) {
 	var u User
-	err := s.db.WithContext(ctx).Select(userSelect).Take(&u, id).Error
+	err := s.db.WithContext(ctx).Select(userColumns).Take(&u, id).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, ErrNotFound
 	}

@@ -50,8 +50,7 @@ type MeView struct {
 type UsersView struct {
 	Query, Role, Weekoff string // the filters as given, for the form to show again
 	Sort                 string
-	Limit                int  // the page size, kept when it is not the default
-	LimitSet             bool // whether limit was in the address
+	Limit                int // the page size
 	Errors               models.FieldErrors
 	Users                []models.User
 	Total                int64
@@ -60,6 +59,16 @@ type UsersView struct {
 	NextURL, PrevURL     string // "" when there is no such page
 	Filtered             bool   // whether any filter narrows the list
 	Chart                Chart
+
+	PageSizes []int  // the page sizes offered, Limit among them
+	FirstURL  string // the first page with the same filters
+	// Start is the position of the first row in the whole list, from 1, or
+	// 0 when it is not known (a cursor's address without one).
+	Start int
+	// From is the list's query (filters, order, size and page), carried on
+	// the links to each user so that their page can lead back here; "" for
+	// the plain list.
+	From string
 }
 
 // SortColumn is a table heading that sorts by its column when followed.
@@ -93,6 +102,9 @@ type UserFormView struct {
 	Version     int                // the user's version the form was drawn from; 0 for a new user
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
+	// BackURL is the list this page was opened from ("/admin/users" and its
+	// filters and page), and From its query, which the form keeps across a save.
+	BackURL, From string
 	// Refused is what a save sent that was refused because the user had
 	// changed since the form was drawn; the form shows the user as stored now.
 	Refused *UserEdit

@@ -50,9 +50,15 @@ func TestListUsers(t *testing.T) {
 	}
 
 	filters := map[string]func(listedUser) bool{
-		"":            func(listedUser) bool { return true },
-		"q=RAO":       func(u listedUser) bool { return strings.Contains(strings.ToLower(u.FullName), "rao") },
-		"q=user1":     func(u listedUser) bool { return strings.Contains(u.Email, "user1") },
+		"":        func(listedUser) bool { return true },
+		"q=RAO":   func(u listedUser) bool { return strings.Contains(strings.ToLower(u.FullName), "rao") },
+		"q=user1": func(u listedUser) bool { return strings.Contains(u.Email, "user1") },
+		// Accents and word order do not matter; every word must match.
+		"q=MULLER": func(u listedUser) bool { return strings.Contains(u.FullName, "Müller") },
+		// Seeded emails hold no "n": that word must be in the first name.
+		"q=" + url.QueryEscape("N garcia"): func(u listedUser) bool {
+			return strings.Contains(u.FullName, "García") && strings.Contains(strings.ToLower(u.FullName), "n")
+		},
 		"role=admin":  func(u listedUser) bool { return u.Role == "admin" },
 		"weekoff=Fri": func(u listedUser) bool { return slices.Contains(u.Weekoffs, "friday") },
 		"weekoff=sunday&role=employee": func(u listedUser) bool {
@@ -87,6 +93,9 @@ func TestListUsers(t *testing.T) {
 						if match(u) {
 							want = append(want, u.ID)
 						}
+					}
+					if len(want) == 0 {
+						t.Fatalf("no seeded user matches %q: the walk would prove nothing", filter)
 					}
 					got := ids(walk(t, a, tok, q))
 					if !slices.Equal(got, want) {

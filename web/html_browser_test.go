@@ -32,7 +32,7 @@ func TestBrowserAdminUsers(t *testing.T) {
 	if got := b.path(); got != "/admin/users" {
 		t.Fatalf("after sign-in: got %s, want /admin/users", got)
 	}
-	if got, want := b.text("#match-count"), "120 users match"; got != want {
+	if got, want := b.text("#match-count"), "1–50 of 120 users"; got != want {
 		t.Errorf("match count: got %q, want %q", got, want)
 	}
 	if got := len(b.texts("#users tbody tr")); got != 50 {

@@ -76,7 +76,7 @@ func (s *Server) updateUserForm(c *gin.Context) error {
 		s.flashAndRedirect(c, msgNoLongerAdmin, "/me")
 		return nil
 	}
-	s.flashAndRedirect(c, "Saved changes to "+u.FullName+".", userPath(id))
+	s.flashAndRedirect(c, "Saved changes to "+u.FullName+".", userPagePath(c, id))
 	return nil
 }
 
@@ -100,7 +100,7 @@ func (s *Server) createUserForm(c *gin.Context) error {
 	if err != nil {
 		return s.userFormFailed(c, userPost{in: in}, err)
 	}
-	s.flashAndRedirect(c, "Created "+u.FullName+".", userPath(u.ID))
+	s.flashAndRedirect(c, "Created "+u.FullName+".", userPagePath(c, u.ID))
 	return nil
 }
 
@@ -187,6 +187,7 @@ func (s *Server) staleUserForm(c *gin.Context, post userPost) error {
 }
 
 func (s *Server) renderUserForm(c *gin.Context, status int, v templates.UserFormView) error {
+	v.BackURL, v.From = listFrom(c.Query("from"))
 	title, path := "New user", "/admin/users/new"
 	if !v.New {
 		title, path = v.Heading, userPath(v.ID)
@@ -218,6 +219,13 @@ func userPath(id int64) string { return "/admin/users/" + strconv.FormatInt(id, 
 // bytes that are not UTF-8 become U+FFFD, as a browser would show them.
 func shownText(s string) string {
 	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "\uFFFD")
+}
+
+// userPagePath is a user's page, keeping the list's place (from) that the
+// request carried, once checked.
+func userPagePath(c *gin.Context, id int64) string {
+	_, from := listFrom(c.Query("from"))
+	return templates.WithFrom(userPath(id), from)
 }
 
 // userFormOf fills the edit form from a stored user.

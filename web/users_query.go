@@ -13,11 +13,9 @@ import (
 // maxQueryLength bounds the list's search text, in bytes.
 const maxQueryLength = 200
 
-// listParams are the list's query parameters, in the order its addresses carry them.
-var listParams = [...]string{"q", "role", "weekoff", "team", "sort", "limit", "cursor"}
-
 // parseUserFilter reads the user list's query parameters, the JSON list's
-// and the page's alike, reporting every bad one.
+// and the page's alike, reporting every bad one. With errors, the filter is
+// what could be read, for a form to show again, and must not be listed.
 func parseUserFilter(q url.Values) (models.UserFilter, models.FieldErrors) {
 	f := models.UserFilter{Limit: models.ListLimitDefault, Sort: "name"}
 	var errs models.FieldErrors
@@ -75,7 +73,7 @@ func parseUserFilter(q url.Values) (models.UserFilter, models.FieldErrors) {
 		f.Cursor = c
 	}
 	if len(errs) > 0 {
-		return models.UserFilter{}, errs
+		return f, errs
 	}
 	return f, nil
 }
@@ -103,38 +101,8 @@ func sortColumns(q url.Values, sort string) []templates.SortColumn {
 		case "-" + o.Key:
 			col.Order = "descending"
 		}
-		col.URL = listURL(q, map[string]string{"sort": next, "cursor": ""})
+		col.URL = listURL(q, map[string]string{"sort": next, "cursor": "", "start": ""})
 		cols = append(cols, col)
 	}
 	return cols
-}
-
-// pageURL is the list at cursor with the same filters, or "" without a cursor.
-func pageURL(q url.Values, cursor string) string {
-	if cursor == "" {
-		return ""
-	}
-	return listURL(q, map[string]string{"cursor": cursor})
-}
-
-// listURL is the list's address with q's parameters changed by set; an
-// empty value removes the parameter.
-func listURL(q url.Values, set map[string]string) string {
-	out := url.Values{}
-	for _, k := range listParams {
-		if v := q.Get(k); v != "" {
-			out.Set(k, v)
-		}
-	}
-	for k, v := range set {
-		if v == "" {
-			out.Del(k)
-		} else {
-			out.Set(k, v)
-		}
-	}
-	if len(out) == 0 {
-		return "/admin/users"
-	}
-	return "/admin/users?" + out.Encode()
 }
