@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -74,10 +73,8 @@ func (s *Store) Organisation(ctx context.Context) (*Organisation, error) {
 func (s *Store) UpdateOrganisation(ctx context.Context, in OrganisationInput) (*Organisation, error) {
 	cols, errs := map[string]any{"updated_at": gorm.Expr("now()")}, FieldErrors(nil)
 	if in.Name != nil {
-		name := strings.TrimSpace(*in.Name)
-		if name == "" || utf8.RuneCountInString(name) > MaxNameLength || !IsText(name) {
-			errs = append(errs, invalid("name", fmt.Sprintf("Name must have 1 to %d characters", MaxNameLength), "string_too_long")...)
-		}
+		name, err := parseName("name", "Name", *in.Name, MaxNameLength)
+		errs = append(errs, err...)
 		cols["name"] = name
 	}
 	if in.Timezone != nil {
@@ -95,9 +92,7 @@ func (s *Store) UpdateOrganisation(ctx context.Context, in OrganisationInput) (*
 		cols["self_service"] = mode
 	}
 	if in.WeekoffsMax != nil {
-		if *in.WeekoffsMax < 0 || *in.WeekoffsMax > 7 {
-			errs = append(errs, invalid("weekoffs_max", "Input should be a whole number from 0 to 7", "int_range")...)
-		}
+		errs = append(errs, checkRange("weekoffs_max", *in.WeekoffsMax, 0, 7)...)
 		cols["weekoffs_max"] = *in.WeekoffsMax
 	}
 	if errs != nil {

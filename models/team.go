@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -48,16 +46,12 @@ func teamColumns(in TeamInput) (map[string]any, error) {
 	var errs FieldErrors
 	cols := map[string]any{}
 	if in.Name != nil {
-		name := strings.TrimSpace(*in.Name)
-		if name == "" || utf8.RuneCountInString(name) > MaxTeamNameLength || !IsText(name) {
-			errs = append(errs, invalid("name", fmt.Sprintf("Name must have 1 to %d characters", MaxTeamNameLength), "string_too_long")...)
-		}
+		name, err := parseName("name", "Name", *in.Name, MaxTeamNameLength)
+		errs = append(errs, err...)
 		cols["name"] = name
 	}
 	if in.MinOnDuty != nil {
-		if *in.MinOnDuty < 0 || *in.MinOnDuty > 100000 {
-			errs = append(errs, invalid("min_on_duty", "Input should be a whole number from 0 to 100000", "int_range")...)
-		}
+		errs = append(errs, checkRange("min_on_duty", *in.MinOnDuty, 0, 100000)...)
 		cols["min_on_duty"] = *in.MinOnDuty
 	}
 	if errs != nil {

@@ -112,16 +112,30 @@ func parseEmail(raw string) (string, FieldErrors) {
 
 // parseFullName trims a name and checks that something of it is left.
 func parseFullName(raw string) (string, FieldErrors) {
+	return parseName("full_name", "Full name", raw, MaxNameLength)
+}
+
+// parseName trims a name (a person's, a team's, the organisation's) and
+// checks it: text PostgreSQL takes, not empty, at most max characters.
+func parseName(field, label, raw string, max int) (string, FieldErrors) {
 	name := strings.TrimSpace(raw)
 	switch {
 	case !IsText(name):
-		return name, notText("full_name", "Full name")
+		return name, notText(field, label)
 	case name == "":
-		return name, invalid("full_name", "Full name must not be empty", "string_too_short")
-	case utf8.RuneCountInString(name) > MaxNameLength:
-		return name, invalid("full_name", fmt.Sprintf("Full name should have at most %d characters", MaxNameLength), "string_too_long")
+		return name, invalid(field, label+" must not be empty", "string_too_short")
+	case utf8.RuneCountInString(name) > max:
+		return name, invalid(field, fmt.Sprintf("%s should have at most %d characters", label, max), "string_too_long")
 	}
 	return name, nil
+}
+
+// checkRange reports a whole number outside lo..hi.
+func checkRange(field string, n, lo, hi int) FieldErrors {
+	if n < lo || n > hi {
+		return invalid(field, fmt.Sprintf("Input should be a whole number from %d to %d", lo, hi), "int_range")
+	}
+	return nil
 }
 
 // notText is the error of a text field that PostgreSQL would refuse.
