@@ -70,7 +70,9 @@ func (e *httpError) withHeader(key, value string) *httpError {
 }
 
 // domainErrors maps the model layer's errors to what clients are told: the
-// JSON detail and, for pages, the words of the error page.
+// JSON detail and, for pages, the words of the error page. The first match
+// wins, so a specific error comes before the one it wraps (ErrTeamNotFound
+// is an ErrNotFound).
 var domainErrors = []struct {
 	err             error
 	status          int
