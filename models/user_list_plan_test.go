@@ -183,9 +183,10 @@ func TestListUsersSearchPages(t *testing.T) {
 			if err := s.GormDB().Raw("SELECT id FROM users WHERE " + tc.where + " ORDER BY full_name, id LIMIT 600").Scan(&want).Error; err != nil {
 				t.Fatal(err)
 			}
-			f := models.UserFilter{Limit: 97, Sort: "name", Query: tc.query}
+			f := models.UserFilter{Limit: 23, Sort: "name", Query: tc.query}
 			var got []int64
 			var totals []int64
+			var pages []models.UserPage
 			for len(got) < len(want) {
 				page, err := s.ListUsers(ctx, f)
 				if err != nil {
@@ -194,7 +195,7 @@ func TestListUsersSearchPages(t *testing.T) {
 				for _, u := range page.Items {
 					got = append(got, u.ID)
 				}
-				totals = append(totals, page.Total)
+				totals, pages = append(totals, page.Total), append(pages, page)
 				if page.Next == "" {
 					break
 				}
@@ -208,8 +209,31 @@ func TestListUsersSearchPages(t *testing.T) {
 			if slices.Min(totals) != slices.Max(totals) {
 				t.Errorf("the total changes from page to page: %v", totals)
 			}
+			if len(pages) < 2 {
+				t.Fatalf("one page only: the search proves nothing about paging")
+			}
+			// Back from the second page is the first again.
+			var err error
+			if f.Cursor, err = models.DecodeCursor(pages[1].Prev); err != nil {
+				t.Fatal(err)
+			}
+			back, err := s.ListUsers(ctx, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ids := userIDs(back.Items); !slices.Equal(ids, userIDs(pages[0].Items)) || back.Prev != "" {
+				t.Errorf("previous from the second page: got %d ids (prev %q), want the first page", len(ids), back.Prev)
+			}
 		})
 	}
+}
+
+func userIDs(users []models.User) []int64 {
+	ids := make([]int64, len(users))
+	for i, u := range users {
+		ids[i] = u.ID
+	}
+	return ids
 }
 
 // queries records the SELECTs a GORM handle runs, with their bound values.
