@@ -5,10 +5,10 @@ export APP_ENV ?= development
 # is obeyed only with GOTOOLCHAIN=auto; this machine's Go defaults to local.
 export GOTOOLCHAIN ?= auto
 
-.PHONY: help run test build generate check-generated lint vulncheck bench bench-go fuzz migrate
+.PHONY: help run test build generate check-generated lint vulncheck bench bench-10m bench-go fuzz migrate
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
 run: ## start the app with demo data at http://127.0.0.1:8080 (creates and seeds a local database once)
 	$(GO) run ./cmd/weekoffs dev
@@ -51,6 +51,14 @@ $(VULNDB)/index/db.json:
 bench: build ## load-test the built server on a fresh database of 100,000 users (BENCH_FLAGS="-users 1000000"); see docs/PERFORMANCE.md
 	$(GO) build -o bin/weekoffs-bench ./cmd/weekoffs-bench
 	bin/weekoffs-bench -bin bin/weekoffs $(BENCH_FLAGS)
+
+# The 10,000,000-user run: the admin list's latency with one client. Its
+# database is seeded once (about 10 minutes on the shared 2-core machine) and
+# reused; make bench-10m BENCH_FLAGS="-fresh" seeds it again.
+bench-10m: build ## the admin list at 10,000,000 users, one client at a time (database weekoffs_bench_10m, seeded once, then reused)
+	$(GO) build -o bin/weekoffs-bench ./cmd/weekoffs-bench
+	bin/weekoffs-bench -bin bin/weekoffs -users 10000000 -database weekoffs_bench_10m -fresh=false \
+		-only admin -c 0 -latency-c 1 $(BENCH_FLAGS)
 
 bench-go: ## run the Go micro-benchmarks (the user lookup: GORM against pgx)
 	$(GO) test -run '^$$' -bench . -benchmem ./...

@@ -41,6 +41,8 @@ type Store struct {
 
 	// acquiring counts acquires in progress: pgxpool does not expose its waiters.
 	acquiring atomic.Int64
+	// sampler keeps the sample of search texts that picks a search's index keys.
+	sampler searchSampler
 
 	stopMonitor context.CancelFunc
 	monitorDone chan struct{}

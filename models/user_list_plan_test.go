@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -47,10 +48,11 @@ func TestListUsersPlans(t *testing.T) {
 		t.Fatal(err)
 	}
 	deepCursor := models.EncodeCursor(models.Cursor{Sort: "name", Value: deep.FullName, ID: deep.ID})
-	// The second page of a broad search, which is found without counting.
-	first, err := s.ListUsers(ctx, models.UserFilter{Limit: models.ListLimitDefault, Sort: "name", Query: "okafor"})
+	// The second page of a broad search (every seeded email holds
+	// "example"), which is found without counting.
+	first, err := s.ListUsers(ctx, models.UserFilter{Limit: models.ListLimitDefault, Sort: "name", Query: "example"})
 	if err != nil || first.Next == "" {
-		t.Fatalf("first page of q=okafor: next %q, err %v", first.Next, err)
+		t.Fatalf("first page of q=example: next %q, err %v", first.Next, err)
 	}
 
 	cases := []struct {
@@ -63,15 +65,17 @@ func TestListUsersPlans(t *testing.T) {
 		{"FirstPageByEmail", "sort=email", []string{"users_email_key"}},
 		{"FirstPageByCreated", "sort=created", []string{"users_created_at_id_idx"}},
 		{"FirstPageByCreatedDesc", "sort=-created", []string{"users_created_at_id_idx"}},
+		// A search that few users match is probed through the trigram index,
+		// which is asked only for the rare part of the word: every seeded
+		// email holds "user", so the index looks up "r1234".
 		{"SearchEmail", "q=user1234", []string{"users_search_trgm_idx"}},
+		{"SearchName", "q=okafor", []string{"users_search_trgm_idx"}},
+		{"SearchAccentedName", "q=GARCÍA", []string{"users_search_trgm_idx"}},
+		{"SearchTwoWords", "q=" + url.QueryEscape("Rao Ana"), []string{"users_search_trgm_idx"}},
 		// A broad search walks the name index and tests each entry's search
 		// text there, without reading the table (an index-only scan).
-		{"SearchName", "q=okafor", []string{"Index Only Scan using users_full_name_id_search_idx", "users_search_trgm_idx"}},
-		{"SearchNameNextPage", "q=okafor&cursor=" + url.QueryEscape(first.Next), []string{"Index Only Scan using users_full_name_id_search_idx"}},
-		{"SearchAccentedName", "q=GARCÍA", []string{"Index Only Scan using users_full_name_id_search_idx", "users_search_trgm_idx"}},
-		// Two words that few users have together: both are looked up in the
-		// trigram index, which returns only the rows that have both.
-		{"SearchTwoWords", "q=" + url.QueryEscape("Rao Ana"), []string{"users_search_trgm_idx"}},
+		{"SearchBroad", "q=example", []string{"Index Only Scan using users_full_name_id_search_idx"}},
+		{"SearchBroadNextPage", "q=example&cursor=" + url.QueryEscape(first.Next), []string{"Index Only Scan using users_full_name_id_search_idx"}},
 		// Every weekday is common in the seed (at least a tenth of the users),
 		// so walking the name index and filtering beats the GIN index there.
 		{"Weekoff", "weekoff=wednesday", []string{"users_weekoffs_idx", "users_full_name_id_search_idx"}},
@@ -101,8 +105,13 @@ func TestListUsersPlans(t *testing.T) {
 			if tc.name == "DeepCursor" && !strings.Contains(plan, "Index Cond: (ROW(full_name, id) >") {
 				t.Errorf("deep cursor does not seek in the index:\n%s", plan)
 			}
-			if tc.name == "SearchTwoWords" && !strings.Contains(plan, "Index Cond: ((search ~~ '%rao%'::text) AND (search ~~ '%ana%'::text))") {
-				t.Errorf("the index is not searched for both words, folded:\n%s", plan)
+			wantCond := map[string]string{
+				"SearchEmail":        "Index Cond: (search ~~ '%r1234%'::text)",
+				"SearchAccentedName": "Index Cond: (search ~~ '%garcia%'::text)",
+				"SearchTwoWords":     "Index Cond: ((search ~~ '%rao%'::text) AND (search ~~ '%ana%'::text))",
+			}[tc.name]
+			if !strings.Contains(plan, wantCond) {
+				t.Errorf("the trigram index is not asked for %s:\n%s", wantCond, plan)
 			}
 		})
 	}
@@ -127,6 +136,10 @@ func TestListUsersTotals(t *testing.T) {
 		// A tenth of the users, far above the cap.
 		{"WeekoffIsEstimated", "weekoff=wednesday", "weekoffs @> '{wednesday}'", true},
 		{"SmallSearchIsExact", "q=user1234", "email LIKE '%user1234%'", false},
+		// About 1,000 Okafors: more than a page, counted by the probe.
+		{"NameSearchIsExact", "q=okafor", "full_name LIKE '%Okafor'", false},
+		// 11,111 users: the probe finds more than it may count.
+		{"LargeSearchIsEstimated", "q=user1", "email LIKE '%user1%'", true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -152,6 +165,77 @@ func TestListUsersTotals(t *testing.T) {
 	}
 }
 
+// TestListUsersSearchPages pages through searches found each way (the
+// probe, and the walk when the probe finds too many) and compares them with
+// the same search done by hand in SQL: every match once, in name order, with
+// the same total on every page.
+func TestListUsersSearchPages(t *testing.T) {
+	t.Parallel()
+	s := seededStore(t)
+	ctx := context.Background()
+	for _, tc := range []struct{ query, where string }{
+		{"okafor", "search LIKE '%okafor%'"},
+		{"GARCÍA ana", "search LIKE '%garcia%' AND search LIKE '%ana%'"},
+		{"user1", "search LIKE '%user1%'"},
+	} {
+		t.Run(tc.query, func(t *testing.T) {
+			var want []int64
+			if err := s.GormDB().Raw("SELECT id FROM users WHERE " + tc.where + " ORDER BY full_name, id LIMIT 600").Scan(&want).Error; err != nil {
+				t.Fatal(err)
+			}
+			f := models.UserFilter{Limit: 23, Sort: "name", Query: tc.query}
+			var got []int64
+			var totals []int64
+			var pages []models.UserPage
+			for len(got) < len(want) {
+				page, err := s.ListUsers(ctx, f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, u := range page.Items {
+					got = append(got, u.ID)
+				}
+				totals, pages = append(totals, page.Total), append(pages, page)
+				if page.Next == "" {
+					break
+				}
+				if f.Cursor, err = models.DecodeCursor(page.Next); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if !slices.Equal(got[:min(len(got), len(want))], want) || len(got) < len(want) {
+				t.Errorf("got %d ids, want the first %d in name order", len(got), len(want))
+			}
+			if slices.Min(totals) != slices.Max(totals) {
+				t.Errorf("the total changes from page to page: %v", totals)
+			}
+			if len(pages) < 2 {
+				t.Fatalf("one page only: the search proves nothing about paging")
+			}
+			// Back from the second page is the first again.
+			var err error
+			if f.Cursor, err = models.DecodeCursor(pages[1].Prev); err != nil {
+				t.Fatal(err)
+			}
+			back, err := s.ListUsers(ctx, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ids := userIDs(back.Items); !slices.Equal(ids, userIDs(pages[0].Items)) || back.Prev != "" {
+				t.Errorf("previous from the second page: got %d ids (prev %q), want the first page", len(ids), back.Prev)
+			}
+		})
+	}
+}
+
+func userIDs(users []models.User) []int64 {
+	ids := make([]int64, len(users))
+	for i, u := range users {
+		ids[i] = u.ID
+	}
+	return ids
+}
+
 // queries records the SELECTs a GORM handle runs, with their bound values.
 type queries struct {
 	mu   sync.Mutex
@@ -166,15 +250,19 @@ type query struct {
 func captureQueries(t *testing.T, db *gorm.DB) *queries {
 	t.Helper()
 	q := &queries{}
-	err := db.Callback().Query().After("gorm:query").Register("plan_test:capture", func(tx *gorm.DB) {
+	capture := func(tx *gorm.DB) {
 		if tx.DryRun {
 			return // a subquery being rendered into its outer query
 		}
 		q.mu.Lock()
 		defer q.mu.Unlock()
 		q.seen = append(q.seen, query{tx.Statement.SQL.String(), append([]any(nil), tx.Statement.Vars...)})
-	})
-	if err != nil {
+	}
+	// Find runs the query callbacks; Raw(…).Scan the row callbacks.
+	if err := db.Callback().Query().After("gorm:query").Register("plan_test:capture", capture); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Callback().Row().After("gorm:row").Register("plan_test:capture", capture); err != nil {
 		t.Fatal(err)
 	}
 	return q

@@ -60,6 +60,7 @@ func loadAll(ctx context.Context, o options, srv *server, ctl *control, fx *fixt
 		{"GET /admin/users/?sort=-created", "?sort=-created"},
 		{"GET /admin/users/?q=okafor (name)", "?q=okafor"},
 		{"GET /admin/users/?q=user4242 (email)", "?q=user4242"},
+		{"GET /admin/users/?q=Rao+Ana (two words)", "?q=Rao+Ana"},
 		{"GET /admin/users/?weekoff=wednesday", "?weekoff=wednesday"},
 		{"GET /admin/users/?cursor=<90% deep>", "?cursor=" + url.QueryEscape(fx.deepCursor)},
 	}

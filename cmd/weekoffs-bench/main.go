@@ -66,7 +66,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.BoolVar(&o.fresh, "fresh", true, "drop and recreate the database first; false reuses a seeded one")
 	fs.DurationVar(&o.duration, "duration", 10*time.Second, "how long each endpoint is loaded")
 	fs.DurationVar(&o.warmup, "warmup", time.Second, "unmeasured load before each measured run")
-	fs.IntVar(&o.connections, "c", 64, "concurrent connections for each run")
+	fs.IntVar(&o.connections, "c", 64, "concurrent connections for each throughput run (0 skips the admin list's)")
 	fs.IntVar(&o.stress, "stress", 256, "connections for the GET /me error run (0 skips it)")
 	fs.IntVar(&o.latencyConns, "latency-c", 2, "connections for the admin list's latency runs (0 skips them)")
 	fs.IntVar(&o.rounds, "rounds", 2, "how many GET /me and control pairs to run for the ratio")

@@ -39,7 +39,12 @@ func prepareDatabase(ctx context.Context, o options, logf func(string, ...any)) 
 	}
 	defer conn.Close(ctx)
 	name := pgx.Identifier{o.database}.Sanitize()
-	if o.fresh {
+	var exists bool
+	if err := conn.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", o.database).Scan(&exists); err != nil {
+		return "", err
+	}
+	// -fresh=false reuses a seeded database, and creates it the first time.
+	if o.fresh || !exists {
 		logf("creating database %s", o.database)
 		if _, err := conn.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
 			return "", err
