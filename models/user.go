@@ -55,7 +55,6 @@ const teamNameColumn = "COALESCE((SELECT name FROM teams WHERE teams.id = users.
 // userColumns lists the columns read into a User, in the order of userScan.
 const userColumns = "id, email, full_name, role, is_active, password_hash, weekoffs, created_at, updated_at, version, team_id, " + teamNameColumn
 
-
 // userScan reads a row of userColumns (and any extra columns after them)
 // from a hand-written pgx query into u.
 func userScan(row pgx.Row, u *User, extra ...any) error {
