@@ -265,7 +265,7 @@ func countOff(t *testing.T, a *app, day models.Weekday) int {
 }
 
 // TestBrowserPhone: the pages fit a 375-pixel-wide phone: nothing is wider
-// than the screen but the table, which scrolls inside its own box.
+// than the screen (the users are cards there: TestBrowserUserCards).
 func TestBrowserPhone(t *testing.T) {
 	a := newApp(t, nil)
 	b := newBrowser(t, a)

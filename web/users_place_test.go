@@ -160,9 +160,14 @@ func matches(res *httptest.ResponseRecorder, pattern string) []string {
 	return out
 }
 
-// emails are the email cells of a list page, in order.
+// emails are the email cells of a list page, in order, each whole again
+// (the page cuts an address into parts that may wrap).
 func emails(res *httptest.ResponseRecorder) []string {
-	return matches(res, `<td>([^<]*@[^<]*)</td>`)
+	cells := matches(res, `<td><span class="email">(.*?)</span></td>`)
+	for i, c := range cells {
+		cells[i] = regexp.MustCompile(`<[^>]*>`).ReplaceAllString(c, "")
+	}
+	return cells
 }
 
 func queryOf(t *testing.T, href string) url.Values {
