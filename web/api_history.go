@@ -26,7 +26,7 @@ type historyJSON struct {
 
 // userHistory lists a user's recorded changes, newest first.
 func (s *Server) userHistory(c *gin.Context) error {
-	id, err := userIDParam(c)
+	id, err := idParam(c)
 	if err != nil {
 		return err
 	}

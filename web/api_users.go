@@ -50,7 +50,7 @@ func (s *Server) createUser(c *gin.Context) error {
 
 // patchUser changes any of a user's name, role, active flag, week-offs and password.
 func (s *Server) patchUser(c *gin.Context) error {
-	id, err := userIDParam(c)
+	id, err := idParam(c)
 	if err != nil {
 		return err
 	}
@@ -84,15 +84,12 @@ func userFields(in *models.UserInput) []field {
 
 // userOfPath is the user the address's :id names.
 func (s *Server) userOfPath(c *gin.Context) (*models.User, error) {
-	id, err := userIDParam(c)
+	id, err := idParam(c)
 	if err != nil {
 		return nil, err
 	}
 	return s.store.UserByID(c.Request.Context(), id)
 }
-
-// userIDParam reads a user's :id.
-func userIDParam(c *gin.Context) (int64, error) { return idParam(c) }
 
 // idParam reads the :id path parameter. A malformed one is a 422, as
 // FastAPI answers; pages answer it as a page that does not exist.

@@ -41,7 +41,7 @@ type userPost struct {
 // empty password field leaves the password alone. An admin about to remove
 // their own admin rights is asked to confirm first.
 func (s *Server) updateUserForm(c *gin.Context) error {
-	id, err := userIDParam(c)
+	id, err := idParam(c)
 	if err != nil {
 		return err
 	}
