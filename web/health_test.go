@@ -119,8 +119,10 @@ func TestPoolReturnsToIdle(t *testing.T) {
 	if st.InUse != 0 || st.Waiting != 0 {
 		t.Fatalf("after the burst: %d connections in use, %d acquires waiting; want 0", st.InUse, st.Waiting)
 	}
-	if st.Total < 2 || st.Total > a.cfg.PoolMax {
-		t.Errorf("pool opened %d connections, want between 2 and %d", st.Total, a.cfg.PoolMax)
+	// How many connections a burst opens depends on how fast each request
+	// is (on a quiet machine one may serve them all); the bound must hold.
+	if st.Total < 1 || st.Total > a.cfg.PoolMax {
+		t.Errorf("pool opened %d connections, want between 1 and %d", st.Total, a.cfg.PoolMax)
 	}
 }
 
