@@ -29,6 +29,14 @@ type Actor struct {
 
 type actorKey struct{}
 
+// id is the actor's user id for a history row; nil for the system.
+func (a Actor) id() *int64 {
+	if a.UserID == 0 {
+		return nil
+	}
+	return &a.UserID
+}
+
 // WithActor returns a context whose writes are recorded as made by a.
 func WithActor(ctx context.Context, a Actor) context.Context {
 	return context.WithValue(ctx, actorKey{}, a)

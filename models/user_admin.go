@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/mail"
 	"strings"
@@ -173,7 +174,23 @@ func (s *Store) CreateUser(ctx context.Context, in UserInput) (*User, error) {
 	if ch.TeamID != nil && *ch.TeamID != 0 {
 		u.TeamID = ch.TeamID
 	}
-	if err := s.db.WithContext(ctx).Create(&u).Error; err != nil {
+	// Given week-offs become the user's own schedule from today; without
+	// them the user has their team's or the organisation's days.
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Create(&u).Error; err != nil {
+			return err
+		}
+		if ch.Weekoffs != nil {
+			rules, err := json.Marshal(ch.Weekoffs.Rules())
+			if err != nil {
+				return err
+			}
+			return tx.Exec("INSERT INTO schedules (scope, user_id, rules, effective_from, created_by) VALUES ('user', ?, ?, org_today(), ?)",
+				u.ID, rules, actorFrom(ctx).id()).Error
+		}
+		return tx.Exec("UPDATE users SET weekoffs = days_in_force(NULL, team_id, org_today()) WHERE id = ?", u.ID).Error
+	})
+	if err != nil {
 		switch {
 		case isUniqueViolation(err):
 			return nil, fmt.Errorf("a user with email %s: %w", u.Email, ErrConflict)
@@ -182,10 +199,7 @@ func (s *Store) CreateUser(ctx context.Context, in UserInput) (*User, error) {
 		}
 		return nil, fmt.Errorf("create user: %w", err)
 	}
-	if u.TeamID != nil {
-		return s.UserByID(ctx, u.ID)
-	}
-	return &u, nil
+	return s.UserByID(ctx, u.ID)
 }
 
 // UpdateUser applies the given fields to a user; ifVersion works as in

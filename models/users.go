@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -73,21 +74,6 @@ func (s *Store) Authenticate(ctx context.Context, email, password string) (*User
 	return u, nil
 }
 
-// SetWeekoffs replaces a user's week-offs after validating the day names.
-// ifVersion, when not 0, is the version the caller read: if the user has
-// changed since, nothing is written and the error is ErrStale.
-func (s *Store) SetWeekoffs(ctx context.Context, id int64, names []string, ifVersion int) (*User, error) {
-	o, err := s.Organisation(ctx)
-	if err != nil {
-		return nil, err
-	}
-	days, errs := ParseWeekdays("weekoffs", names, o.WeekoffsMax)
-	if errs != nil {
-		return nil, errs
-	}
-	return s.update(ctx, id, ifVersion, userChange{Weekoffs: &days}, nil)
-}
-
 // ChangePassword sets a new password after checking the current one.
 func (s *Store) ChangePassword(ctx context.Context, id int64, current, next string) error {
 	u, err := s.UserByID(ctx, id)
@@ -114,9 +100,16 @@ func (s *Store) ChangePassword(ctx context.Context, id int64, current, next stri
 // update writes columns of one user in a transaction that locks the row,
 // checks ifVersion (0 skips the check) and guard (which may refuse the
 // change by returning an error), bumps the version, and records the changed
-// fields in the user's history. Any failure, the history's included, leaves
-// the user unchanged.
+// fields in the user's history. New week-offs become the user's own
+// schedule from today; a new team may change the days in force. Any
+// failure, the history's included, leaves the user unchanged.
 func (s *Store) update(ctx context.Context, id int64, ifVersion int, ch userChange, guard func(tx *gorm.DB, before *User) error) (*User, error) {
+	weekoffs := ch.Weekoffs
+	ch.Weekoffs = nil
+	if weekoffs != nil && ch.empty() {
+		// The one-statement path of SetWeekoffs.
+		return s.setUserSchedule(ctx, id, ScheduleInput{Rules: weekoffs.Rules()}, ifVersion, 1, "weekoffs")
+	}
 	var after User
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var before User
@@ -141,24 +134,60 @@ func (s *Store) update(ctx context.Context, id int64, ifVersion int, ch userChan
 			}
 			return err
 		}
-		if after.TeamID != nil {
-			if err := tx.Raw("SELECT name FROM teams WHERE id = ?", *after.TeamID).Scan(&after.TeamName).Error; err != nil {
+		if ch.TeamID != nil {
+			if err := tx.Raw("UPDATE users SET weekoffs = days_in_force(id, team_id, org_today()) WHERE id = ? RETURNING weekoffs", id).Row().Scan(&after.Weekoffs); err != nil {
 				return err
 			}
 		}
 		rows, err := historyRows(ctx, &before, &after)
-		if err != nil || len(rows) == 0 {
+		if err != nil {
 			return err
 		}
-		return tx.Create(&rows).Error
+		if len(rows) > 0 {
+			if err := tx.Create(&rows).Error; err != nil {
+				return err
+			}
+		}
+		if weekoffs != nil {
+			if err := s.execUserSchedule(ctx, tx, id, ScheduleInput{Rules: weekoffs.Rules()}); err != nil {
+				return err
+			}
+		}
+		// Read back with the schedule resolved, seeing this transaction's writes.
+		return tx.Select(userColumns).Take(&after, id).Error
 	})
 	if errors.Is(err, ErrNotFound) || errors.Is(err, ErrStale) || errors.Is(err, ErrLastAdmin) {
+		return nil, err
+	}
+	var fieldErrs FieldErrors
+	if errors.As(err, &fieldErrs) {
 		return nil, err
 	}
 	if err != nil {
 		return nil, fmt.Errorf("update user: %w", err)
 	}
 	return &after, nil
+}
+
+// execUserSchedule runs setUserScheduleSQL inside a GORM transaction that
+// has locked and versioned the user already, for changes of several fields
+// at once.
+func (s *Store) execUserSchedule(ctx context.Context, tx *gorm.DB, id int64, in ScheduleInput) error {
+	rules, err := json.Marshal(in.Rules)
+	if err != nil {
+		return err
+	}
+	actor := actorFrom(ctx)
+	res, err := tx.Statement.ConnPool.ExecContext(ctx, setUserScheduleSQL, id, 0, rules, in.Inherit, in.effectiveFrom(),
+		actor.id(), string(actor.Via), 0, s.weekoffsMax)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err == nil && n == 0 {
+		// The limit of days was checked before; the organisation's changed since.
+		return invalid("weekoffs", "The organisation's limit of week-off days changed; try again", "too_long")
+	}
+	return nil
 }
 
 // weekdaysFrom converts names read from the database.

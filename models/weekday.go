@@ -4,6 +4,9 @@ import (
 	"database/sql/driver"
 	"fmt"
 	"strings"
+	"time"
+
+	"github.com/weekoffs/weekoffs/models/schedule"
 )
 
 // Weekday is a day of the week, stored and shown as its lowercase English name.
@@ -193,3 +196,12 @@ func (w *Weekdays) Scan(src any) error {
 
 // GormDataType tells GORM the column type.
 func (Weekdays) GormDataType() string { return "text[]" }
+
+// Rules are the days as schedule rules: every week, the whole day.
+func (w Weekdays) Rules() schedule.Rules {
+	days := make([]time.Weekday, len(w))
+	for i, d := range w {
+		days[i], _ = schedule.ParseDay(string(d))
+	}
+	return schedule.EveryWeek(days)
+}

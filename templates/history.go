@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/weekoffs/weekoffs/models"
+	"github.com/weekoffs/weekoffs/models/schedule"
 )
 
 // historyField names a recorded field as the page shows it.
@@ -16,6 +17,10 @@ func historyField(f string) string {
 		return "Role"
 	case "is_active":
 		return "Active"
+	case "schedule":
+		return "Schedule"
+	case "team":
+		return "Team"
 	}
 	return f
 }
@@ -40,6 +45,21 @@ func historyValue(raw json.RawMessage) string {
 	var s string
 	if json.Unmarshal(raw, &s) == nil {
 		return s
+	}
+	if string(raw) == "null" {
+		return "none"
+	}
+	var sch struct {
+		Rules         schedule.Rules `json:"rules"`
+		Inherit       bool           `json:"inherit"`
+		EffectiveFrom string         `json:"effective_from"`
+	}
+	if json.Unmarshal(raw, &sch) == nil {
+		what := sch.Rules.Words()
+		if sch.Inherit {
+			what = "the team's or organisation's days"
+		}
+		return what + " from " + sch.EffectiveFrom
 	}
 	return string(raw)
 }

@@ -31,10 +31,10 @@ func TestHistory(t *testing.T) {
 	wantStatus(t, res, http.StatusOK)
 	var out struct{ Items []historyItem }
 	decode(t, res, &out)
-	if len(out.Items) != 2 {
-		t.Fatalf("got %d history rows, want 2: %+v", len(out.Items), out.Items)
+	if len(out.Items) != 3 {
+		t.Fatalf("got %d history rows, want 3: %+v", len(out.Items), out.Items)
 	}
-	role, days := out.Items[0], out.Items[1] // newest first
+	role, days, sched := out.Items[0], out.Items[1], out.Items[2] // newest first
 	if role.Field != "role" || role.Via != "admin" || role.ActorID == nil || *role.ActorID != admin.ID ||
 		role.OldValue != "employee" || role.NewValue != "admin" || role.UserID != emp.ID {
 		t.Errorf("role change: got %+v", role)
@@ -42,6 +42,14 @@ func TestHistory(t *testing.T) {
 	if days.Field != "weekoffs" || days.Via != "api" || days.ActorID == nil || *days.ActorID != emp.ID ||
 		!slices.Equal(days.OldValue.([]any), []any{"sunday"}) || !slices.Equal(days.NewValue.([]any), []any{"saturday", "sunday"}) {
 		t.Errorf("week-off change: got %+v", days)
+	}
+	if sched.Field != "schedule" || sched.Via != "api" || sched.ActorID == nil || *sched.ActorID != emp.ID {
+		t.Errorf("schedule change: got %+v", sched)
+	}
+	old, _ := sched.OldValue.(map[string]any)
+	cur, _ := sched.NewValue.(map[string]any)
+	if len(old["rules"].([]any)) != 1 || len(cur["rules"].([]any)) != 2 || cur["scope"] != "user" || cur["inherit"] != false {
+		t.Errorf("schedule change: old %v, new %v; want one rule before, two after, the user's own", old, cur)
 	}
 
 	t.Run("OnTheUserPage", func(t *testing.T) {

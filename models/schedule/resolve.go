@@ -125,3 +125,21 @@ func (t Timelines) NextChange(today Date) (Date, bool) {
 	}
 	return Date{}, false
 }
+
+// Add puts s into the timeline of its scope, in date order; one of the same
+// scope and date is replaced, as the store replaces it.
+func (t *Timelines) Add(s Schedule) {
+	tl := &t.Organisation
+	switch s.Scope {
+	case ScopeUser:
+		tl = &t.User
+	case ScopeTeam:
+		tl = &t.Team
+	}
+	i, found := slices.BinarySearchFunc(*tl, s.EffectiveFrom, func(x Schedule, d Date) int { return x.EffectiveFrom.Compare(d) })
+	if found {
+		(*tl)[i] = s
+		return
+	}
+	*tl = slices.Insert(*tl, i, s)
+}

@@ -1,0 +1,240 @@
+package models
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/weekoffs/weekoffs/models/schedule"
+)
+
+// ErrScheduleNotFound is ErrNotFound for a schedule.
+var ErrScheduleNotFound = fmt.Errorf("schedule: %w", ErrNotFound)
+
+// ErrScheduleInForce means a schedule cannot be cancelled: it is in force
+// or past; a new schedule from today replaces it instead.
+var ErrScheduleInForce = errors.New("the schedule is in force or past; only upcoming changes can be cancelled")
+
+// ScheduleInput is a change of schedule: rules, or Inherit (a user handing
+// themselves back to their team's or organisation's schedule), from
+// EffectiveFrom (zero: today, in the organisation's zone).
+type ScheduleInput struct {
+	Rules         schedule.Rules
+	Inherit       bool
+	EffectiveFrom schedule.Date
+}
+
+// effectiveFrom is the input's date as a query parameter: nil for today,
+// which the query reads from the database's clock.
+func (in ScheduleInput) effectiveFrom() any {
+	if in.EffectiveFrom.IsZero() {
+		return nil
+	}
+	return in.EffectiveFrom.Time()
+}
+
+// setUserScheduleSQL writes a user's own schedule in one statement, so the
+// user's row is locked for one round trip: it checks the version, the
+// organisation's limit of days and the date; writes the schedule (replacing
+// one of the same date); updates the week-offs in force today (a later
+// schedule is applied on its date, ApplyDueSchedules); records the change in
+// the history; and returns the user. Rules the same as those in force on
+// the date add nothing. Its snapshot cannot see the schedule
+// it writes, so it returns that schedule's id and time for the caller to
+// add. No row back means nothing was written (whyNotSaved says why).
+//
+// $1 user id, $2 version the caller read (0: any), $3 rules, $4 inherit,
+// $5 effective date (NULL: today), $6 actor, $7 via, $8 version increment,
+// $9 the limit of days if the organisation has none stored yet.
+const setUserScheduleSQL = `
+WITH clock AS MATERIALIZED (
+    SELECT org_today() AS today, COALESCE($5::date, org_today()) AS eff
+), target AS (
+    SELECT u.id, u.weekoffs, u.team_id FROM users u, clock
+     WHERE u.id = $1::bigint AND ($2::int = 0 OR u.version = $2::int)
+       AND jsonb_array_length($3::jsonb) <= COALESCE((SELECT weekoffs_max FROM organisation WHERE id = 1), $9::int)
+       AND clock.eff >= clock.today
+       FOR UPDATE OF u
+), previous AS (
+    SELECT s.rules, s.inherit, s.effective_from FROM schedules s, target, clock
+     WHERE s.scope = 'user' AND s.user_id = target.id AND s.effective_from <= clock.eff
+     ORDER BY s.effective_from DESC LIMIT 1
+), saved AS (
+    INSERT INTO schedules AS s (scope, user_id, rules, inherit, effective_from, applied, created_by)
+    SELECT 'user', target.id, $3::jsonb, $4::boolean, clock.eff, clock.eff <= clock.today, $6::bigint FROM target, clock
+     -- The same rules as those already in force then: nothing to add.
+     WHERE NOT EXISTS (SELECT 1 FROM previous WHERE previous.rules = $3::jsonb AND previous.inherit = $4::boolean)
+    ON CONFLICT (user_id, effective_from) WHERE scope = 'user'
+    DO UPDATE SET rules = EXCLUDED.rules, inherit = EXCLUDED.inherit, applied = EXCLUDED.applied,
+                  created_at = now(), created_by = EXCLUDED.created_by
+    RETURNING s.id AS saved_id, s.effective_from AS saved_from, s.created_at AS saved_at
+), days AS (
+    SELECT CASE WHEN clock.eff > clock.today THEN target.weekoffs
+                WHEN $4::boolean THEN days_in_force(NULL, target.team_id, clock.today)
+                ELSE schedule_days($3::jsonb) END AS weekoffs
+      FROM target, clock
+), changed AS (
+    UPDATE users u SET weekoffs = days.weekoffs, version = u.version + $8::int, updated_at = now()
+      FROM target, days WHERE u.id = target.id
+    RETURNING u.*
+), history AS (
+    INSERT INTO user_history (user_id, actor_id, via, field, old_value, new_value)
+    SELECT target.id, $6::bigint, $7::text, 'schedule',
+           COALESCE((SELECT jsonb_build_object('scope', 'user', 'rules', rules, 'inherit', inherit, 'effective_from', effective_from) FROM previous), 'null'),
+           jsonb_build_object('scope', 'user', 'rules', $3::jsonb, 'inherit', $4::boolean, 'effective_from', clock.eff)
+      FROM target, clock WHERE EXISTS (SELECT 1 FROM saved)
+    UNION ALL
+    SELECT target.id, $6::bigint, $7::text, 'weekoffs', to_jsonb(target.weekoffs), to_jsonb(days.weekoffs)
+      FROM target, days WHERE target.weekoffs IS DISTINCT FROM days.weekoffs
+)
+SELECT ` + userColumns + `, saved_id, saved_from, saved_at FROM changed AS users LEFT JOIN saved ON true`
+
+// SetUserSchedule gives a user their own schedule from in.EffectiveFrom
+// (today or later), replacing one of the same date, and returns the user.
+// ifVersion, when not 0, is the version the caller read: if the user has
+// changed since, nothing is written and the error is ErrStale. Days beyond
+// the organisation's limit and past dates are FieldErrors.
+func (s *Store) SetUserSchedule(ctx context.Context, id int64, in ScheduleInput, ifVersion int) (*User, error) {
+	return s.setUserSchedule(ctx, id, in, ifVersion, 1, "rules")
+}
+
+// SetWeekoffs replaces a user's week-offs: their own schedule of every-week,
+// whole-day rules, from today. ifVersion works as in SetUserSchedule.
+func (s *Store) SetWeekoffs(ctx context.Context, id int64, names []string, ifVersion int) (*User, error) {
+	// The organisation's limit is checked by the statement, which saves a
+	// round trip; here the names. More than seven names cannot be right,
+	// and are refused with the organisation's limit in the message.
+	limit := 7
+	if len(names) > limit {
+		o, err := s.Organisation(ctx)
+		if err != nil {
+			return nil, err
+		}
+		limit = o.WeekoffsMax
+	}
+	days, errs := ParseWeekdays("weekoffs", names, limit)
+	if errs != nil {
+		return nil, errs
+	}
+	return s.setUserSchedule(ctx, id, ScheduleInput{Rules: days.Rules()}, ifVersion, 1, "weekoffs")
+}
+
+// setUserSchedule runs setUserScheduleSQL; bump is how much the version
+// grows (0 inside a change that bumps it already), field names the input
+// of the days in an error.
+func (s *Store) setUserSchedule(ctx context.Context, id int64, in ScheduleInput, ifVersion, bump int, field string) (*User, error) {
+	rules, err := json.Marshal(in.Rules)
+	if err != nil {
+		return nil, err
+	}
+	actor := actorFrom(ctx)
+	conn, err := s.acquire(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if conn != nil {
+			conn.Release()
+		}
+	}()
+	var u User
+	saved := schedule.Schedule{Scope: schedule.ScopeUser, Rules: in.Rules, Inherit: in.Inherit, CreatedBy: actor.id()}
+	var savedID *int64
+	var eff, at *time.Time
+	err = userScan(conn.QueryRow(ctx, setUserScheduleSQL, id, ifVersion, rules, in.Inherit, in.effectiveFrom(),
+		actor.id(), string(actor.Via), bump, s.weekoffsMax), &u, &savedID, &eff, &at)
+	if errors.Is(err, pgx.ErrNoRows) {
+		// whyNotSaved needs connections of its own: a pool full of
+		// refused writers holding theirs would wait for none.
+		conn.Release()
+		conn = nil
+		return nil, s.whyNotSaved(ctx, id, in, ifVersion, field)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("set schedule: %w", err)
+	}
+	if savedID == nil {
+		return &u, nil // the rules were in force already
+	}
+	saved.ID, saved.EffectiveFrom, saved.CreatedAt = *savedID, schedule.DateOf(eff.Date()), *at
+	if err := u.resolveSchedule(saved); err != nil {
+		return nil, err
+	}
+	return &u, nil
+}
+
+// whyNotSaved finds which of setUserScheduleSQL's conditions refused a change.
+func (s *Store) whyNotSaved(ctx context.Context, id int64, in ScheduleInput, ifVersion int, field string) error {
+	u, err := s.UserByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	if ifVersion != 0 && u.Version != ifVersion {
+		return ErrStale
+	}
+	o, err := s.Organisation(ctx)
+	if err != nil {
+		return err
+	}
+	if errs := checkScheduleInput(in, o, u.Today, field); errs != nil {
+		return errs
+	}
+	// The user changed between the statement and this look: as stale.
+	return ErrStale
+}
+
+// checkScheduleInput checks what the store alone can: the number of days
+// against the organisation's limit and that the date is not past.
+func checkScheduleInput(in ScheduleInput, o *Organisation, today time.Time, field string) FieldErrors {
+	var errs FieldErrors
+	if len(in.Rules) > o.WeekoffsMax {
+		errs = append(errs, FieldError{Loc: []any{field}, Msg: fmt.Sprintf("Choose at most %d week-off days, not %d", o.WeekoffsMax, len(in.Rules)), Type: "too_long"})
+	}
+	if !in.EffectiveFrom.IsZero() && in.EffectiveFrom.Before(schedule.DateOf(today.Date())) {
+		errs = append(errs, FieldError{Loc: []any{"effective_from"}, Msg: fmt.Sprintf("Choose today (%s) or a later date", today.Format(time.DateOnly)), Type: "value_error"})
+	}
+	return errs
+}
+
+// cancelUserScheduleSQL deletes a user's upcoming schedule, records it in
+// the history and bumps the user's version (their next change is no
+// longer), in one statement. $1 user, $2 schedule, $3 actor, $4 via.
+const cancelUserScheduleSQL = `
+WITH gone AS (
+    DELETE FROM schedules
+     WHERE id = $2::bigint AND scope = 'user' AND user_id = $1::bigint AND effective_from > org_today()
+    RETURNING user_id, rules, inherit, effective_from
+), changed AS (
+    UPDATE users u SET version = u.version + 1, updated_at = now() FROM gone WHERE u.id = gone.user_id RETURNING u.id
+)
+INSERT INTO user_history (user_id, actor_id, via, field, old_value, new_value)
+SELECT gone.user_id, $3::bigint, $4::text, 'schedule',
+       jsonb_build_object('scope', 'user', 'rules', rules, 'inherit', inherit, 'effective_from', effective_from), 'null'
+  FROM gone, changed`
+
+// CancelUserSchedule withdraws one of a user's upcoming schedule changes.
+// A schedule that is not theirs is ErrScheduleNotFound; one in force or
+// past is ErrScheduleInForce.
+func (s *Store) CancelUserSchedule(ctx context.Context, userID, scheduleID int64) error {
+	actor := actorFrom(ctx)
+	tag, err := s.pool.Exec(ctx, cancelUserScheduleSQL, userID, scheduleID, actor.id(), string(actor.Via))
+	if err != nil {
+		return fmt.Errorf("cancel schedule: %w", err)
+	}
+	if tag.RowsAffected() == 1 {
+		return nil
+	}
+	var exists bool
+	err = s.pool.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM schedules WHERE id = $1 AND scope = 'user' AND user_id = $2)", scheduleID, userID).Scan(&exists)
+	switch {
+	case err != nil:
+		return fmt.Errorf("cancel schedule: %w", err)
+	case exists:
+		return ErrScheduleInForce
+	}
+	return ErrScheduleNotFound
+}
