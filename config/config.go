@@ -6,6 +6,7 @@ package config
 import (
 	"fmt"
 	"net/netip"
+	"net/url"
 	"runtime"
 	"strconv"
 	"strings"
@@ -63,6 +64,9 @@ type Config struct {
 	TrustedProxies      []string      // TRUSTED_PROXIES: addresses or CIDRs whose X-Forwarded-For is believed
 	Metrics             bool          // METRICS: on serves GET /metrics
 	MetricsToken        string        // METRICS_TOKEN: if set, GET /metrics requires it as a bearer token
+	// PublicURL is PUBLIC_URL: where users reach weekoffs ("https://weekoffs.example.com"),
+	// for links that leave the browser, such as a calendar feed's address. Empty: the request's host.
+	PublicURL string
 }
 
 // Bounds of the session lifetimes. A session's idle deadline moves on at
@@ -121,6 +125,7 @@ func load(getenv func(string) string, signs bool) (Config, error) {
 	c.TrustedProxies = r.networks("TRUSTED_PROXIES")
 	c.Metrics = r.oneOf("METRICS", "off", []string{"off", "on"}) == "on"
 	c.MetricsToken = strings.TrimSpace(getenv("METRICS_TOKEN"))
+	c.PublicURL = r.publicURL("PUBLIC_URL")
 	switch {
 	case c.SessionAbsolute > MaxSessionAbsolute:
 		r.fail("SESSION_ABSOLUTE", "%s is too long (at most %s: browsers keep cookies for 400 days at most)", c.SessionAbsolute, MaxSessionAbsolute)
@@ -269,4 +274,19 @@ func (r *reader) boolean(name string, def bool) bool {
 		return def
 	}
 	return b
+}
+
+// publicURL reads an absolute http(s) URL without query or fragment, and
+// returns it without a trailing slash; "" when unset.
+func (r *reader) publicURL(name string) string {
+	raw := strings.TrimSpace(r.getenv(name))
+	if raw == "" {
+		return ""
+	}
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		r.fail(name, "should be an absolute http or https URL such as https://weekoffs.example.com, without query or user")
+		return ""
+	}
+	return strings.TrimRight(u.String(), "/")
 }

@@ -91,9 +91,11 @@ func newAdminApp(t testing.TB) (a *app, admin *models.User, token string) {
 func (a *app) user(email string, role models.Role, weekoffs ...string) *models.User {
 	a.t.Helper()
 	name, r, pw := "Person "+strings.Split(email, "@")[0], string(role), "password1"
-	u, err := a.store.CreateUser(context.Background(), models.UserInput{
-		Email: &email, FullName: &name, Role: &r, Password: &pw, Weekoffs: &weekoffs,
-	})
+	in := models.UserInput{Email: &email, FullName: &name, Role: &r, Password: &pw}
+	if len(weekoffs) > 0 {
+		in.Weekoffs = &weekoffs // without, the user has no schedule of their own
+	}
+	u, err := a.store.CreateUser(context.Background(), in)
 	if err != nil {
 		a.t.Fatalf("create user %s: %v", email, err)
 	}

@@ -154,6 +154,11 @@ func listField(name string, dst **[]string, required bool) field {
 	return field{name: name, dst: dst, required: required, kind: "list"}
 }
 
+// rawField keeps a member as JSON, for a model to validate (rules).
+func rawField(name string, dst **json.RawMessage) field {
+	return field{name: name, dst: dst, kind: "list"}
+}
+
 func boolField(name string, dst **bool) field {
 	return field{name: name, dst: dst, kind: "boolean"}
 }

@@ -26,8 +26,8 @@ func TestGetMe(t *testing.T) {
 			keys = append(keys, k)
 		}
 		slices.Sort(keys)
-		// The contract's user object, grown by team (old clients ignore members they do not know).
-		want := []string{"created_at", "email", "full_name", "id", "is_active", "role", "team", "updated_at", "weekoffs"}
+		// The contract's user object, grown by schedule and team (old clients ignore members they do not know).
+		want := []string{"created_at", "email", "full_name", "id", "is_active", "role", "schedule", "team", "updated_at", "weekoffs"}
 		if !slices.Equal(keys, want) {
 			t.Errorf("%s keys: got %v, want %v", path, keys, want)
 		}

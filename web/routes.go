@@ -42,6 +42,12 @@ func (s *Server) routes() {
 	get("/me", s.byAccept(s.page(s.mePage), s.api(s.getMe)))
 	r.PUT("/me/weekoffs", s.changesUsers(s.api(s.putMyWeekoffs)))
 	r.POST("/me/weekoffs", s.changesUsers(s.page(s.postMyWeekoffs)))
+	get("/me/schedule", s.api(s.getUserSchedule(meID)))
+	r.PUT("/me/schedule", s.changesUsers(s.api(s.putUserSchedule(meID))))
+	r.DELETE("/me/schedule/:sid", s.api(s.cancelUserSchedule(meID)))
+	get("/me/calendar", s.api(s.getCalendar(meID)))
+	r.POST("/me/calendar-feed", s.api(s.newCalendarFeed))
+	get("/calendar/:file", s.publicAPI(s.calendarFeed))
 	r.PUT("/me/password", s.api(s.putMyPassword))
 	r.POST("/me/password", s.page(s.postMyPassword))
 
@@ -52,16 +58,26 @@ func (s *Server) routes() {
 	r.PATCH("/admin/users/:id", s.changesUsers(s.adminAPI(s.patchUser)))
 	get("/admin/users/:id/history", s.adminAPI(s.userHistory))
 	r.POST("/admin/users/:id", s.changesUsers(s.adminPage(s.updateUserForm)))
+	get("/admin/users/:id/schedule", s.adminAPI(s.getUserSchedule(idParam)))
+	r.PUT("/admin/users/:id/schedule", s.changesUsers(s.adminAPI(s.putUserSchedule(idParam))))
+	r.DELETE("/admin/users/:id/schedule/:sid", s.adminAPI(s.cancelUserSchedule(idParam)))
+	get("/admin/users/:id/calendar", s.adminAPI(s.getCalendar(idParam)))
 
 	get("/admin/teams", s.adminAPI(s.listTeams))
 	r.POST("/admin/teams", s.adminAPI(s.createTeam))
 	get("/admin/teams/:id", s.adminAPI(s.getTeam))
 	r.PATCH("/admin/teams/:id", s.adminAPI(s.patchTeam))
 	r.DELETE("/admin/teams/:id", s.adminAPI(s.deleteTeam))
+	get("/admin/teams/:id/schedule", s.adminAPI(s.getScopeSchedule(teamOfPath)))
+	r.PUT("/admin/teams/:id/schedule", s.changesUsers(s.adminAPI(s.putScopeSchedule(teamOfPath))))
+	r.DELETE("/admin/teams/:id/schedule/:sid", s.adminAPI(s.cancelScopeSchedule(teamOfPath)))
 
 	get("/admin/organisation", s.byAccept(s.adminPage(s.organisationPage), s.adminAPI(s.getOrganisation)))
 	r.PATCH("/admin/organisation", s.adminAPI(s.patchOrganisation))
 	r.POST("/admin/organisation", s.adminPage(s.updateOrganisationForm))
+	get("/admin/organisation/schedule", s.adminAPI(s.getScopeSchedule(organisation)))
+	r.PUT("/admin/organisation/schedule", s.changesUsers(s.adminAPI(s.putScopeSchedule(organisation))))
+	r.DELETE("/admin/organisation/schedule/:sid", s.adminAPI(s.cancelScopeSchedule(organisation)))
 }
 
 // getAndHead are the methods of a route that reads: HEAD answers as GET.

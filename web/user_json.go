@@ -11,15 +11,16 @@ import (
 // userJSON is the user object of the contract. It is built field by field
 // from models.User, so the password hash cannot reach a response by accident.
 type userJSON struct {
-	ID        int64     `json:"id"`
-	Email     string    `json:"email"`
-	FullName  string    `json:"full_name"`
-	Role      string    `json:"role"`
-	IsActive  bool      `json:"is_active"`
-	Weekoffs  []string  `json:"weekoffs"`
-	Team      *teamRef  `json:"team"`
-	CreatedAt time.Time `json:"created_at"`
-	UpdatedAt time.Time `json:"updated_at"`
+	ID        int64            `json:"id"`
+	Email     string           `json:"email"`
+	FullName  string           `json:"full_name"`
+	Role      string           `json:"role"`
+	IsActive  bool             `json:"is_active"`
+	Weekoffs  []string         `json:"weekoffs"`
+	Schedule  userScheduleJSON `json:"schedule"`
+	Team      *teamRef         `json:"team"`
+	CreatedAt time.Time        `json:"created_at"`
+	UpdatedAt time.Time        `json:"updated_at"`
 }
 
 // teamRef names a user's team in the user object.
@@ -41,6 +42,7 @@ func toUserJSON(u *models.User) userJSON {
 		Role:      string(u.Role),
 		IsActive:  u.IsActive,
 		Weekoffs:  u.Weekoffs.Strings(),
+		Schedule:  toUserScheduleJSON(u.Schedule),
 		CreatedAt: u.CreatedAt.UTC(),
 		UpdatedAt: u.UpdatedAt.UTC(),
 	}

@@ -1,0 +1,86 @@
+package models
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/weekoffs/weekoffs/models/schedule"
+)
+
+// feedKeyBytes is the size of a calendar feed's secret key: 256 bits, as
+// unguessable as a session.
+const feedKeyBytes = 32
+
+// feedPast is how far back a feed goes: calendar apps show past days off too.
+const feedPast = 366
+
+// RotateCalendarFeed makes a new secret key for a user's calendar feed and
+// returns it; the old key stops working at once. Only the key's SHA-256 is
+// stored, so the database alone cannot be used to read anyone's feed.
+func (s *Store) RotateCalendarFeed(ctx context.Context, userID int64) (string, error) {
+	raw := make([]byte, feedKeyBytes)
+	if _, err := rand.Read(raw); err != nil {
+		return "", err
+	}
+	key := base64.RawURLEncoding.EncodeToString(raw)
+	sum := sha256.Sum256([]byte(key))
+	_, err := s.pool.Exec(ctx, `INSERT INTO calendar_feeds (user_id, key_hash) VALUES ($1, $2)
+		ON CONFLICT (user_id) DO UPDATE SET key_hash = EXCLUDED.key_hash, created_at = now()`, userID, sum[:])
+	if isForeignKeyViolation(err) {
+		return "", ErrNotFound
+	}
+	if err != nil {
+		return "", fmt.Errorf("calendar feed: %w", err)
+	}
+	return key, nil
+}
+
+// CalendarFeed writes the iCalendar feed of the user whose key this is:
+// their days off from a year ago on, each rule of each schedule period one
+// recurring event until the next change. A key that matches nobody, or a
+// deactivated user's, is ErrNotFound. The feed holds nothing but the days.
+func (s *Store) CalendarFeed(ctx context.Context, key string) (string, error) {
+	if len(key) != base64.RawURLEncoding.EncodedLen(feedKeyBytes) {
+		return "", ErrNotFound
+	}
+	sum := sha256.Sum256([]byte(key))
+	var userID int64
+	err := s.pool.QueryRow(ctx, `SELECT f.user_id FROM calendar_feeds f JOIN users u ON u.id = f.user_id
+		WHERE f.key_hash = $1 AND u.is_active`, sum[:]).Scan(&userID)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", ErrNotFound
+	}
+	if err != nil {
+		return "", fmt.Errorf("calendar feed: %w", err)
+	}
+	tl, today, err := s.userTimelines(ctx, userID)
+	if err != nil {
+		return "", err
+	}
+	o, err := s.Organisation(ctx)
+	if err != nil {
+		return "", err
+	}
+	// The feed runs to a year past the last planned change; the period
+	// that reaches that end recurs without one.
+	end := today
+	for _, tl := range [][]schedule.Schedule{tl.User, tl.Team, tl.Organisation} {
+		if n := len(tl); n > 0 && tl[n-1].EffectiveFrom.After(end) {
+			end = tl[n-1].EffectiveFrom
+		}
+	}
+	end = end.AddDays(feedPast)
+	return schedule.Feed(tl.Periods(today.AddDays(-feedPast), end), schedule.FeedOptions{
+		Name:     "Week-offs",
+		UID:      "f" + hex.EncodeToString(sum[:6]),
+		Location: o.Location(),
+		OpenEnd:  end,
+	}), nil
+}
