@@ -31,6 +31,10 @@ func serveCommand(ctx context.Context, e env, args []string) error {
 	})
 }
 
+// scheduleTick is how often an instance applies the schedules whose date
+// has come: the weekday filter and the chart follow midnight within it.
+const scheduleTick = time.Minute
+
 // serve runs the HTTP server until ctx is cancelled, then shuts down
 // gracefully: it stops accepting, lets requests in flight finish, and returns
 // so the caller closes the database last.
@@ -54,6 +58,16 @@ func serve(ctx context.Context, cfg config.Config, store *models.Store, log *slo
 	}
 	log.Info("listening", "url", "http://"+ln.Addr().String(), "env", cfg.Env, "pool_max", cfg.PoolMax)
 	fmt.Fprintf(e.stdout, "weekoffs is serving at http://%s\n", ln.Addr())
+
+	// Schedules that take effect on a later date are applied to the days
+	// the list filters on when their date comes; stopped before the store closes.
+	applyCtx, stopApplying := context.WithCancel(ctx)
+	applying := make(chan struct{})
+	go func() {
+		defer close(applying)
+		store.KeepSchedulesCurrent(applyCtx, scheduleTick)
+	}()
+	defer func() { stopApplying(); <-applying }()
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()

@@ -1,0 +1,229 @@
+package models_test
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pressly/goose/v3"
+
+	"github.com/weekoffs/weekoffs/models"
+	"github.com/weekoffs/weekoffs/models/modelstest"
+	"github.com/weekoffs/weekoffs/models/schedule"
+)
+
+// TestDaysInForceMatchesResolution holds the database's days_in_force,
+// which keeps users.weekoffs for the list's filter, to the resolution in Go
+// that the user object and the calendar use: random timelines of user,
+// team and organisation schedules, some inheriting, compared day by day.
+func TestDaysInForceMatchesResolution(t *testing.T) {
+	t.Parallel()
+	store := modelstest.Store(t)
+	db := store.GormDB()
+	rng := rand.New(rand.NewPCG(7, 11))
+	base := schedule.DateOf(2026, time.March, 1)
+	days := []string{"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+	randomRules := func() schedule.Rules {
+		var picked []time.Weekday
+		for _, i := range rng.Perm(7)[:rng.IntN(3)] {
+			picked = append(picked, time.Weekday((i+1)%7))
+		}
+		return schedule.EveryWeek(picked)
+	}
+	for trial := range 30 {
+		var teamID int64
+		if err := db.Raw("INSERT INTO teams (name) VALUES (?) RETURNING id", fmt.Sprintf("Team %d", trial)).Scan(&teamID).Error; err != nil {
+			t.Fatal(err)
+		}
+		email := fmt.Sprintf("u%d@example.com", trial)
+		var userID int64
+		if err := db.Raw("INSERT INTO users (email, full_name, password_hash, team_id) VALUES (?, 'U', 'x', ?) RETURNING id", email, teamID).Scan(&userID).Error; err != nil {
+			t.Fatal(err)
+		}
+		var tl schedule.Timelines
+		add := func(scope schedule.Scope, inherit bool) {
+			sc := schedule.Schedule{Scope: scope, EffectiveFrom: base.AddDays(rng.IntN(60)), Inherit: inherit}
+			if !inherit {
+				sc.Rules = randomRules()
+			}
+			rules, _ := json.Marshal(sc.Rules)
+			var uid, tid any
+			switch scope {
+			case schedule.ScopeUser:
+				uid = userID
+			case schedule.ScopeTeam:
+				tid = teamID
+			default:
+				// The organisation's schedules are shared by every trial: each
+				// trial clears them first, so only its own are compared.
+			}
+			err := db.Exec(`INSERT INTO schedules (scope, user_id, team_id, rules, inherit, effective_from) VALUES (?, ?, ?, ?, ?, ?)
+				ON CONFLICT DO NOTHING`, string(scope), uid, tid, rules, inherit, sc.EffectiveFrom.Time()).Error
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := db.Exec("DELETE FROM schedules WHERE scope = 'organisation'").Error; err != nil {
+			t.Fatal(err)
+		}
+		for range rng.IntN(3) {
+			add(schedule.ScopeUser, rng.IntN(3) == 0)
+		}
+		for range rng.IntN(3) {
+			add(schedule.ScopeTeam, false)
+		}
+		for range rng.IntN(3) {
+			add(schedule.ScopeOrganisation, false)
+		}
+		// Read them back as stored (a date drawn twice is kept once).
+		rows, err := db.Raw(`SELECT scope, rules, inherit, effective_from FROM schedules
+			WHERE user_id = ? OR team_id = ? OR scope = 'organisation' ORDER BY effective_from`, userID, teamID).Rows()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var sc schedule.Schedule
+			var rules []byte
+			var from time.Time
+			if err := rows.Scan(&sc.Scope, &rules, &sc.Inherit, &from); err != nil {
+				t.Fatal(err)
+			}
+			if err := json.Unmarshal(rules, &sc.Rules); err != nil {
+				t.Fatal(err)
+			}
+			sc.EffectiveFrom = schedule.DateOf(from.Date())
+			tl.Add(sc)
+		}
+		rows.Close()
+		for d := base.AddDays(-1); d.Before(base.AddDays(62)); d = d.AddDays(1) {
+			var got []string
+			if err := db.Raw("SELECT days_in_force(?, ?, ?)", userID, teamID, d.Time()).Row().Scan((*pqStrings)(&got)); err != nil {
+				t.Fatal(err)
+			}
+			want := []string{}
+			if in, _ := tl.InForce(d); in != nil {
+				for _, day := range in.Rules.Days() {
+					want = append(want, days[(int(day)+6)%7])
+				}
+			}
+			if !slices.Equal(got, want) {
+				t.Fatalf("trial %d, %s: days_in_force %v, Go's resolution %v (timelines %+v)", trial, d, got, want, tl)
+			}
+		}
+	}
+}
+
+// pqStrings scans a PostgreSQL text[] through database/sql.
+type pqStrings []string
+
+func (p *pqStrings) Scan(src any) error {
+	var w models.Weekdays
+	if err := w.Scan(src); err != nil {
+		return err
+	}
+	*p = w.Strings()
+	return nil
+}
+
+// TestApplyDueSchedules: a change planned for a later date leaves today's
+// days (and the list's filter) alone until its date comes; then one run
+// applies it, once.
+func TestApplyDueSchedules(t *testing.T) {
+	t.Parallel()
+	store := modelstest.Store(t)
+	db := store.GormDB()
+	ctx := context.Background()
+	in := newUser("asha@example.com")
+	in.Weekoffs = ptr([]string{"sat", "sun"})
+	u, err := store.CreateUser(ctx, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tomorrow := schedule.Today(time.Now(), time.UTC).AddDays(1)
+	if _, err := store.SetUserSchedule(ctx, u.ID, models.ScheduleInput{Rules: schedule.EveryWeek([]time.Weekday{time.Monday}), EffectiveFrom: tomorrow}, 0); err != nil {
+		t.Fatal(err)
+	}
+	stored := func() []string {
+		var w models.Weekdays
+		if err := db.Raw("SELECT weekoffs FROM users WHERE id = ?", u.ID).Row().Scan(&w); err != nil {
+			t.Fatal(err)
+		}
+		return w.Strings()
+	}
+	if n, err := store.ApplyDueSchedules(ctx); err != nil || n != 0 {
+		t.Fatalf("ApplyDueSchedules before the date: %d, %v; want 0", n, err)
+	}
+	if got := stored(); !slices.Equal(got, []string{"saturday", "sunday"}) {
+		t.Fatalf("before the date: stored %v", got)
+	}
+	// A day passes: every date of the user's schedules moves one day back, as time would.
+	// (The one in force first, so that the dates never meet.)
+	for _, which := range []string{"applied", "NOT applied"} {
+		if err := db.Exec("UPDATE schedules SET effective_from = effective_from - 1 WHERE user_id = ? AND "+which, u.ID).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, err := store.ApplyDueSchedules(ctx); err != nil || n != 1 {
+		t.Fatalf("ApplyDueSchedules on the date: %d, %v; want 1", n, err)
+	}
+	if got := stored(); !slices.Equal(got, []string{"monday"}) {
+		t.Errorf("after the date: stored %v, want [monday]", got)
+	}
+	if n, err := store.ApplyDueSchedules(ctx); err != nil || n != 0 {
+		t.Errorf("a second run: %d, %v; want 0", n, err)
+	}
+	if got, _ := store.UserByID(ctx, u.ID); !slices.Equal(got.Weekoffs.Strings(), []string{"monday"}) || got.Schedule.Source != schedule.ScopeUser {
+		t.Errorf("the user object: %+v", got)
+	}
+}
+
+// TestMigrationToSchedules: migration 00010 gives every user their
+// week-offs as their own schedule from the day they were created, so the
+// days and their order are what old clients read before.
+func TestMigrationToSchedules(t *testing.T) {
+	t.Parallel()
+	url := modelstest.EmptyDatabaseURL(t)
+	db, err := sql.Open("pgx", url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	provider, err := goose.NewProvider(goose.DialectPostgres, db, models.Migrations(), goose.WithDisableGlobalRegistry(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := provider.UpTo(ctx, 9); err != nil {
+		t.Fatal(err)
+	}
+	created := time.Date(2025, time.March, 9, 23, 30, 0, 0, time.UTC)
+	for i, days := range [][]string{{"saturday", "sunday"}, {}, {"friday"}} {
+		if _, err := db.Exec(`INSERT INTO users (email, full_name, password_hash, weekoffs, created_at) VALUES ($1, 'U', 'x', $2, $3)`,
+			fmt.Sprintf("u%d@example.com", i), "{"+strings.Join(days, ",")+"}", created); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := provider.Up(ctx); err != nil {
+		t.Fatal(err)
+	}
+	cfg := modelstest.Config(t)
+	cfg.DatabaseURL = url
+	store := modelstest.Open(t, cfg, nil)
+	for i, want := range [][]string{{"saturday", "sunday"}, {}, {"friday"}} {
+		u, err := store.UserByEmail(ctx, fmt.Sprintf("u%d@example.com", i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(u.Weekoffs.Strings(), want) || u.Schedule.Source != schedule.ScopeUser ||
+			u.Schedule.EffectiveFrom != schedule.DateOf(2025, time.March, 9) || !u.Schedule.Rules.Plain() {
+			t.Errorf("user %d after the migration: weekoffs %v, schedule %+v; want %v, their own from 2025-03-09", i, u.Weekoffs, u.Schedule, want)
+		}
+	}
+}
+
