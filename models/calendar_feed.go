@@ -18,8 +18,9 @@ import (
 // unguessable as a session.
 const feedKeyBytes = 32
 
-// feedPast is how far back a feed goes: calendar apps show past days off too.
-const feedPast = 366
+// feedAhead is how far past the last planned change a feed's periods are
+// worked out, in days; the last period recurs without end anyway.
+const feedAhead = 366
 
 // RotateCalendarFeed makes a new secret key for a user's calendar feed and
 // returns it; the old key stops working at once. Only the key's SHA-256 is
@@ -43,7 +44,7 @@ func (s *Store) RotateCalendarFeed(ctx context.Context, userID int64) (string, e
 }
 
 // CalendarFeed writes the iCalendar feed of the user whose key this is:
-// their days off from a year ago on, each rule of each schedule period one
+// their days off since their first schedule, each rule of each schedule period one
 // recurring event until the next change. A key that matches nobody, or a
 // deactivated user's, is ErrNotFound. The feed holds nothing but the days.
 func (s *Store) CalendarFeed(ctx context.Context, key string) (string, error) {
@@ -68,16 +69,22 @@ func (s *Store) CalendarFeed(ctx context.Context, key string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	// The feed runs to a year past the last planned change; the period
-	// that reaches that end recurs without one.
-	end := today
+	// The feed runs from the first schedule, so that each event's start
+	// and UID stay the same from one fetch to the next, to a year past the
+	// last planned change; the period that reaches that end recurs without one.
+	start, end := today, today
 	for _, tl := range [][]schedule.Schedule{tl.User, tl.Team, tl.Organisation} {
-		if n := len(tl); n > 0 && tl[n-1].EffectiveFrom.After(end) {
-			end = tl[n-1].EffectiveFrom
+		if n := len(tl); n > 0 {
+			if tl[0].EffectiveFrom.Before(start) {
+				start = tl[0].EffectiveFrom
+			}
+			if tl[n-1].EffectiveFrom.After(end) {
+				end = tl[n-1].EffectiveFrom
+			}
 		}
 	}
-	end = end.AddDays(feedPast)
-	return schedule.Feed(tl.Periods(today.AddDays(-feedPast), end), schedule.FeedOptions{
+	end = end.AddDays(feedAhead)
+	return schedule.Feed(tl.Periods(start, end), schedule.FeedOptions{
 		Name:     "Week-offs",
 		UID:      "f" + hex.EncodeToString(sum[:6]),
 		Location: o.Location(),

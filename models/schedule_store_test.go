@@ -18,17 +18,17 @@ import (
 	"github.com/weekoffs/weekoffs/models/schedule"
 )
 
-// TestDaysInForceMatchesResolution holds the database's days_in_force,
-// which keeps users.weekoffs for the list's filter, to the resolution in Go
-// that the user object and the calendar use: random timelines of user,
-// team and organisation schedules, some inheriting, compared day by day.
-func TestDaysInForceMatchesResolution(t *testing.T) {
+// TestScheduleStateMatchesResolution holds the database's schedule_state,
+// which the user object and users.weekoffs (the list's filter) come from,
+// to the resolution in Go that the calendar and the feed use: random
+// timelines of user, team and organisation schedules, some inheriting,
+// compared day by day: the source, the days, the date, the next change.
+func TestScheduleStateMatchesResolution(t *testing.T) {
 	t.Parallel()
 	store := modelstest.Store(t)
 	db := store.GormDB()
 	rng := rand.New(rand.NewPCG(7, 11))
 	base := schedule.DateOf(2026, time.March, 1)
-	days := []string{"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 	randomRules := func() schedule.Rules {
 		var picked []time.Weekday
 		for _, i := range rng.Perm(7)[:rng.IntN(3)] {
@@ -102,33 +102,28 @@ func TestDaysInForceMatchesResolution(t *testing.T) {
 		}
 		rows.Close()
 		for d := base.AddDays(-1); d.Before(base.AddDays(62)); d = d.AddDays(1) {
-			var got []string
-			if err := db.Raw("SELECT days_in_force(?, ?, ?)", userID, teamID, d.Time()).Row().Scan((*pqStrings)(&got)); err != nil {
+			var raw []byte
+			if err := db.Raw("SELECT schedule_state(?, ?, ?)", userID, teamID, d.Time()).Row().Scan(&raw); err != nil {
 				t.Fatal(err)
 			}
-			want := []string{}
-			if in, _ := tl.InForce(d); in != nil {
-				for _, day := range in.Rules.Days() {
-					want = append(want, days[(int(day)+6)%7])
-				}
+			u := models.User{ScheduleState: raw}
+			got, err := u.Schedule()
+			if err != nil {
+				t.Fatal(err)
 			}
-			if !slices.Equal(got, want) {
-				t.Fatalf("trial %d, %s: days_in_force %v, Go's resolution %v (timelines %+v)", trial, d, got, want, tl)
+			in, source := tl.InForce(d)
+			want := models.UserSchedule{Source: source, Rules: schedule.Rules{}}
+			if in != nil {
+				want.Rules, want.EffectiveFrom = in.Rules, &in.EffectiveFrom
+			}
+			if next, ok := tl.NextChange(d); ok {
+				want.NextChange = &next
+			}
+			if fmt.Sprint(got.Source, got.Rules.Words(), got.EffectiveFrom, got.NextChange) != fmt.Sprint(want.Source, want.Rules.Words(), want.EffectiveFrom, want.NextChange) {
+				t.Fatalf("trial %d, %s: schedule_state %s, Go's resolution %+v (timelines %+v)", trial, d, raw, want, tl)
 			}
 		}
 	}
-}
-
-// pqStrings scans a PostgreSQL text[] through database/sql.
-type pqStrings []string
-
-func (p *pqStrings) Scan(src any) error {
-	var w models.Weekdays
-	if err := w.Scan(src); err != nil {
-		return err
-	}
-	*p = w.Strings()
-	return nil
 }
 
 // TestApplyDueSchedules: a change planned for a later date leaves today's
@@ -178,8 +173,9 @@ func TestApplyDueSchedules(t *testing.T) {
 	if n, err := store.ApplyDueSchedules(ctx); err != nil || n != 0 {
 		t.Errorf("a second run: %d, %v; want 0", n, err)
 	}
-	if got, _ := store.UserByID(ctx, u.ID); !slices.Equal(got.Weekoffs.Strings(), []string{"monday"}) || got.Schedule.Source != schedule.ScopeUser {
-		t.Errorf("the user object: %+v", got)
+	got, _ := store.UserByID(ctx, u.ID)
+	if sch, _ := got.Schedule(); !slices.Equal(got.Weekoffs.Strings(), []string{"monday"}) || sch.Source != schedule.ScopeUser || sch.NextChange != nil {
+		t.Errorf("the user object: %+v, %s", got, got.ScheduleState)
 	}
 }
 
@@ -220,10 +216,10 @@ func TestMigrationToSchedules(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !slices.Equal(u.Weekoffs.Strings(), want) || u.Schedule.Source != schedule.ScopeUser ||
-			u.Schedule.EffectiveFrom != schedule.DateOf(2025, time.March, 9) || !u.Schedule.Rules.Plain() {
-			t.Errorf("user %d after the migration: weekoffs %v, schedule %+v; want %v, their own from 2025-03-09", i, u.Weekoffs, u.Schedule, want)
+		sch, err := u.Schedule()
+		if err != nil || !slices.Equal(u.Weekoffs.Strings(), want) || sch.Source != schedule.ScopeUser || sch.EffectiveFrom == nil ||
+			*sch.EffectiveFrom != schedule.DateOf(2025, time.March, 9) || !sch.Rules.Plain() || len(sch.Rules) != len(want) {
+			t.Errorf("user %d after the migration: weekoffs %v, schedule %s; want %v, their own from 2025-03-09", i, u.Weekoffs, u.ScheduleState, want)
 		}
 	}
 }
-

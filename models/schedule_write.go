@@ -12,21 +12,13 @@ import (
 	"github.com/weekoffs/weekoffs/models/schedule"
 )
 
-// refreshWeekoffsSQL brings users.weekoffs, the days in force today, up to
-// date for the users that $1 picks (a condition on u), writing only rows
-// whose days change. Its FROM computes each user's days once.
-const refreshWeekoffsSQL = `
-UPDATE users u SET weekoffs = r.days
-  FROM (SELECT id, days_in_force(id, team_id, org_today()) AS days FROM users u WHERE %s) r
- WHERE u.id = r.id AND u.weekoffs IS DISTINCT FROM r.days`
-
 // members picks the users a team's (teamID) or the organisation's (0)
-// schedule can apply to, for refreshWeekoffsSQL.
+// schedule can reach, for refreshStateSQL.
 func members(teamID int64) (string, []any) {
 	if teamID == 0 {
-		return "true", nil
+		return dependsOnShared, nil
 	}
-	return "u.team_id = $1", []any{teamID}
+	return "u.team_id = $1 AND " + dependsOnShared, []any{teamID}
 }
 
 // SetScopeSchedule gives a team (teamID) or the organisation (teamID 0) a
@@ -55,7 +47,7 @@ func (s *Store) SetScopeSchedule(ctx context.Context, teamID int64, in ScheduleI
 				return err
 			}
 		}
-		var from, today time.Time
+		var from time.Time
 		err := tx.QueryRow(ctx, `
 			WITH clock AS MATERIALIZED (SELECT org_today() AS today, COALESCE($4::date, org_today()) AS eff),
 			previous AS (
@@ -81,17 +73,15 @@ func (s *Store) SetScopeSchedule(ctx context.Context, teamID int64, in ScheduleI
 			           jsonb_build_object('scope', $1::text, 'rules', $3::jsonb, 'inherit', false, 'effective_from', clock.eff)
 			      FROM clock WHERE EXISTS (SELECT 1 FROM written)
 			)
-			SELECT id, effective_from, created_at, clock.today FROM written, clock`,
-			string(scope), team, rules, in.effectiveFrom(), actor.id(), string(actor.Via)).Scan(&saved.ID, &from, &saved.CreatedAt, &today)
+			SELECT id, effective_from, created_at FROM written`,
+			string(scope), team, string(rules), in.effectiveFrom(), actor.id(), string(actor.Via)).Scan(&saved.ID, &from, &saved.CreatedAt)
 		if err != nil {
 			return err
 		}
 		saved.EffectiveFrom = schedule.DateOf(from.Date())
-		if from.After(today) {
-			return nil
-		}
+		// Today's days change now; a later change moves the members' next change.
 		where, args := members(teamID)
-		_, err = tx.Exec(ctx, fmt.Sprintf(refreshWeekoffsSQL, where), args...)
+		_, err = tx.Exec(ctx, fmt.Sprintf(refreshStateSQL, where), args...)
 		return err
 	})
 	if errors.Is(err, ErrTeamNotFound) {
@@ -127,14 +117,17 @@ func (s *Store) CancelScopeSchedule(ctx context.Context, teamID, scheduleID int6
 	if tag.RowsAffected() == 1 {
 		return nil
 	}
-	var exists bool
-	err = s.pool.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM schedules WHERE id = $1 AND scope = $2 AND team_id IS NOT DISTINCT FROM $3::bigint)",
-		scheduleID, string(scope), team).Scan(&exists)
+	var theirs, owner bool
+	err = s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM schedules WHERE id = $1 AND scope = $2 AND team_id IS NOT DISTINCT FROM $3::bigint),
+		$3::bigint IS NULL OR EXISTS (SELECT 1 FROM teams WHERE id = $3)`,
+		scheduleID, string(scope), team).Scan(&theirs, &owner)
 	switch {
 	case err != nil:
 		return fmt.Errorf("cancel schedule: %w", err)
-	case exists:
+	case theirs:
 		return ErrScheduleInForce
+	case !owner:
+		return ErrTeamNotFound
 	}
 	return ErrScheduleNotFound
 }
@@ -176,11 +169,11 @@ func (s *Store) ApplyDueSchedules(ctx context.Context) (int, error) {
 		if err := rows.Err(); err != nil || applied == 0 {
 			return err
 		}
-		where, args := "u.id = ANY($1) OR u.team_id = ANY($2)", []any{users, teams}
+		where, args := "u.id = ANY($1) OR (u.team_id = ANY($2) AND "+dependsOnShared+")", []any{users, teams}
 		if everyone {
-			where, args = "true", nil
+			where, args = "u.id = ANY($1) OR "+dependsOnShared, []any{users}
 		}
-		_, err = tx.Exec(ctx, fmt.Sprintf(refreshWeekoffsSQL, where), args...)
+		_, err = tx.Exec(ctx, fmt.Sprintf(refreshStateSQL, where), args...)
 		return err
 	})
 	if err != nil {

@@ -111,7 +111,7 @@ func (s *Store) Seed(ctx context.Context, n int, password string, progress func(
 	// VACUUM sets the rows' hint bits and the visibility map now rather than
 	// on the first reads (which would write), so index-only scans work at
 	// once; ANALYZE gives the planner the statistics to pick the list's indexes.
-	if _, err := conn.Exec(ctx, "VACUUM (ANALYZE) users, schedules"); err != nil {
+	if _, err := conn.Exec(ctx, "VACUUM (ANALYZE) users, schedules, user_schedule_state"); err != nil {
 		return int(copied), fmt.Errorf("seed: vacuum: %w", err)
 	}
 	return int(copied), nil
@@ -120,11 +120,18 @@ func (s *Store) Seed(ctx context.Context, n int, password string, progress func(
 // seedSchedulesSQL gives each seeded user their week-offs as their own
 // schedule from the day they were created, as migration 00010 did for the
 // users it found.
-const seedSchedulesSQL = `INSERT INTO schedules (scope, user_id, rules, effective_from, created_at)
-SELECT 'user', id, weekoffs_rules(weekoffs),
-       (created_at AT TIME ZONE COALESCE((SELECT timezone FROM organisation WHERE id = 1), 'UTC'))::date, created_at
-  FROM users
- WHERE NOT EXISTS (SELECT 1 FROM schedules WHERE scope = 'user' AND user_id = users.id)`
+const seedSchedulesSQL = `
+WITH seeded AS MATERIALIZED (
+    SELECT id, weekoffs_rules(weekoffs) AS rules, created_at,
+           (created_at AT TIME ZONE COALESCE((SELECT timezone FROM organisation WHERE id = 1), 'UTC'))::date AS effective_from
+      FROM users
+     WHERE NOT EXISTS (SELECT 1 FROM schedules WHERE scope = 'user' AND user_id = users.id)
+), states AS (
+    INSERT INTO user_schedule_state (user_id, state)
+    SELECT id, json_build_object('source', 'user', 'rules', rules, 'effective_from', effective_from, 'next_change', NULL) FROM seeded
+)
+INSERT INTO schedules (scope, user_id, rules, effective_from, created_at)
+SELECT 'user', id, rules, effective_from, created_at FROM seeded`
 
 // seedRebuildMin is the seed size from which an empty table's secondary
 // indexes are dropped before COPY and built after it: building a trigram GIN

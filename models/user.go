@@ -45,12 +45,9 @@ type User struct {
 	// with the user (userColumns); "" for none.
 	TeamID   *int64
 	TeamName string `gorm:"->"`
-	// Schedule is where the user's days off come from today; Weekoffs are
-	// its days. Both are worked out from the schedules read with the user
-	// (scheduleColumns): Today, the organisation's date, and ScheduleRows.
-	Schedule     UserSchedule    `gorm:"-"`
-	Today        time.Time       `gorm:"->"`
-	ScheduleRows json.RawMessage `gorm:"->"`
+	// ScheduleState is where the user's days off come from today, as the
+	// user object writes it (Schedule decodes it); Weekoffs are its days.
+	ScheduleState json.RawMessage `gorm:"->"`
 }
 
 // IsAdmin reports whether the user may manage others.
@@ -60,16 +57,18 @@ func (u *User) IsAdmin() bool { return u.Role == RoleAdmin }
 const teamNameColumn = "COALESCE((SELECT name FROM teams WHERE teams.id = users.team_id), '') AS team_name"
 
 // userColumns lists the columns read into a User, in the order of userScan.
-const userColumns = "id, email, full_name, role, is_active, password_hash, weekoffs, created_at, updated_at, version, team_id, " + teamNameColumn + ", " + scheduleColumns
+const userColumns = "id, email, full_name, role, is_active, password_hash, weekoffs, created_at, updated_at, version, team_id, " + teamNameColumn + ", " + scheduleStateColumn
 
 // userScan reads a row of userColumns (and any extra columns after them)
 // from a hand-written pgx query into u.
 func userScan(row pgx.Row, u *User, extra ...any) error {
 	var days []string
 	dest := append([]any{&u.ID, &u.Email, &u.FullName, &u.Role, &u.IsActive, &u.PasswordHash, &days,
-		&u.CreatedAt, &u.UpdatedAt, &u.Version, &u.TeamID, &u.TeamName, &u.Today, &u.ScheduleRows}, extra...)
+		&u.CreatedAt, &u.UpdatedAt, &u.Version, &u.TeamID, &u.TeamName, &u.ScheduleState}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return err
 	}
-	return u.resolveSchedule()
+	var err error
+	u.Weekoffs, err = weekdaysFrom(days)
+	return err
 }

@@ -185,10 +185,14 @@ func (s *Store) CreateUser(ctx context.Context, in UserInput) (*User, error) {
 			if err != nil {
 				return err
 			}
-			return tx.Exec("INSERT INTO schedules (scope, user_id, rules, effective_from, created_by) VALUES ('user', ?, ?, org_today(), ?)",
-				u.ID, rules, actorFrom(ctx).id()).Error
+			err = tx.Exec("INSERT INTO schedules (scope, user_id, rules, effective_from, created_by) VALUES ('user', ?, ?, org_today(), ?)",
+				u.ID, string(rules), actorFrom(ctx).id()).Error
+			if err != nil {
+				return err
+			}
 		}
-		return tx.Exec("UPDATE users SET weekoffs = days_in_force(NULL, team_id, org_today()) WHERE id = ?", u.ID).Error
+		_, err := tx.Statement.ConnPool.ExecContext(ctx, refreshUserSQL, u.ID)
+		return err
 	})
 	if err != nil {
 		switch {

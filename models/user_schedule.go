@@ -4,79 +4,58 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"gorm.io/gorm"
-
 	"github.com/weekoffs/weekoffs/models/schedule"
 )
-
-// AfterFind resolves the schedule of a user that GORM read with
-// scheduleColumns; a read without them (Today unset) has none to resolve.
-func (u *User) AfterFind(*gorm.DB) error {
-	if u.Today.IsZero() {
-		return nil
-	}
-	return u.resolveSchedule()
-}
 
 // UserSchedule is where a user's days off come from today: the user
 // object's "schedule".
 type UserSchedule struct {
-	Source schedule.Scope
-	Rules  schedule.Rules
-	// EffectiveFrom is the date the schedule in force took effect; zero for none.
-	EffectiveFrom schedule.Date
+	Source schedule.Scope `json:"source"`
+	Rules  schedule.Rules `json:"rules"`
+	// EffectiveFrom is the date the schedule in force took effect; nil for none.
+	EffectiveFrom *schedule.Date `json:"effective_from"`
 	// NextChange is the first later date on which another schedule takes
-	// over; zero if none is planned.
-	NextChange schedule.Date
+	// over; nil if none is planned.
+	NextChange *schedule.Date `json:"next_change"`
 }
 
-// scheduleColumns reads, beside a user, what resolving their schedule needs:
-// the organisation's date today and, as JSON, the schedules that can apply
-// to them from today on (schedules_from, migration 00010). They are read in
-// the same query as the user, so that GET /me stays one round trip.
-const scheduleColumns = `org_today() AS today,
-	(SELECT json_agg(json_build_object('id', s.id, 'scope', s.scope, 'rules', s.rules, 'inherit', s.inherit, 'from', s.effective_from)
-	                 ORDER BY s.effective_from)
-	   FROM schedules_from(users.id, users.team_id, org_today()) s) AS schedule_rows`
+// noScheduleState is the state of a user whom no schedule covers.
+const noScheduleState = `{"source":"none","rules":[],"effective_from":null,"next_change":null}`
 
-// scheduleRow is one schedule as scheduleColumns writes it.
-type scheduleRow struct {
-	ID      int64          `json:"id"`
-	Scope   schedule.Scope `json:"scope"`
-	Rules   schedule.Rules `json:"rules"`
-	Inherit bool           `json:"inherit"`
-	From    schedule.Date  `json:"from"`
+// scheduleStateColumn reads a user's schedule state (migration 00010's
+// user_schedule_state: one index probe) as the user object writes it.
+const scheduleStateColumn = `COALESCE((SELECT state FROM user_schedule_state WHERE user_id = users.id), '` + noScheduleState + `') AS schedule_state`
+
+// Schedule decodes the user's schedule state, read with the user.
+func (u *User) Schedule() (UserSchedule, error) {
+	var us UserSchedule
+	if err := json.Unmarshal(u.ScheduleState, &us); err != nil {
+		return us, fmt.Errorf("user %d: schedule state: %w", u.ID, err)
+	}
+	return us, nil
 }
 
-// resolveSchedule works out u.Schedule and u.Weekoffs from the schedules
-// read with u, and any written in the same statement (which its snapshot
-// could not see).
-func (u *User) resolveSchedule(written ...schedule.Schedule) error {
-	var rows []scheduleRow
-	if len(u.ScheduleRows) > 0 {
-		if err := json.Unmarshal(u.ScheduleRows, &rows); err != nil {
-			return fmt.Errorf("user %d: stored schedules: %w", u.ID, err)
-		}
-	}
-	var tl schedule.Timelines
-	for _, r := range rows {
-		tl.Add(schedule.Schedule{ID: r.ID, Scope: r.Scope, Rules: r.Rules, Inherit: r.Inherit, EffectiveFrom: r.From})
-	}
-	for _, s := range written {
-		tl.Add(s)
-	}
-	today := schedule.DateOf(u.Today.Date())
-	in, source := tl.InForce(today)
-	u.Schedule = UserSchedule{Source: source}
-	u.Weekoffs = Weekdays{}
-	if in != nil {
-		u.Schedule.Rules, u.Schedule.EffectiveFrom = in.Rules, in.EffectiveFrom
-		for _, d := range in.Rules.Days() {
-			u.Weekoffs = append(u.Weekoffs, Weekday(schedule.DayName(d)))
-		}
-	}
-	if next, ok := tl.NextChange(today); ok {
-		u.Schedule.NextChange = next
-	}
-	return nil
-}
+// refreshStateSQL brings the schedule state and users.weekoffs (the days in
+// force today) up to date for the users that its %s picks (a condition on
+// u, the users table), writing only what changes. It is how every write
+// that can move a user's schedule ends, and how ApplyDueSchedules applies a
+// change whose date has come.
+const refreshStateSQL = `
+WITH clock AS MATERIALIZED (SELECT org_today() AS today),
+fresh AS MATERIALIZED (
+    SELECT u.id, schedule_state(u.id, u.team_id, clock.today) AS state FROM users u, clock WHERE %s
+), states AS (
+    INSERT INTO user_schedule_state AS st (user_id, state) SELECT id, state FROM fresh
+    ON CONFLICT (user_id) DO UPDATE SET state = EXCLUDED.state WHERE st.state::text IS DISTINCT FROM EXCLUDED.state::text
+)
+UPDATE users u SET weekoffs = state_days(fresh.state) FROM fresh
+ WHERE u.id = fresh.id AND u.weekoffs IS DISTINCT FROM state_days(fresh.state)`
+
+// refreshUserSQL refreshes one user, $1.
+var refreshUserSQL = fmt.Sprintf(refreshStateSQL, "u.id = $1")
+
+// dependsOnShared picks the users whom a team's or the organisation's
+// schedule can reach: those without a schedule of their own in force, and
+// those who have planned to inherit.
+const dependsOnShared = `(NOT EXISTS (SELECT 1 FROM user_schedule_state st WHERE st.user_id = u.id AND st.state ->> 'source' = 'user')
+    OR EXISTS (SELECT 1 FROM schedules s WHERE s.scope = 'user' AND s.user_id = u.id AND s.inherit))`

@@ -42,10 +42,10 @@ func (in ScheduleInput) effectiveFrom() any {
 // organisation's limit of days and the date; writes the schedule (replacing
 // one of the same date); updates the week-offs in force today (a later
 // schedule is applied on its date, ApplyDueSchedules); records the change in
-// the history; and returns the user. Rules the same as those in force on
-// the date add nothing. Its snapshot cannot see the schedule
-// it writes, so it returns that schedule's id and time for the caller to
-// add. No row back means nothing was written (whyNotSaved says why).
+// the history. Rules the same as those in force on the date add nothing.
+// No row back means nothing was written (whyNotSaved says why). Its
+// snapshot cannot see the schedule it writes, so the user's schedule state
+// is refreshed by the next statement (refreshUserSQL).
 //
 // $1 user id, $2 version the caller read (0: any), $3 rules, $4 inherit,
 // $5 effective date (NULL: today), $6 actor, $7 via, $8 version increment,
@@ -74,11 +74,15 @@ WITH clock AS MATERIALIZED (
     RETURNING s.id AS saved_id, s.effective_from AS saved_from, s.created_at AS saved_at
 ), days AS (
     SELECT CASE WHEN clock.eff > clock.today THEN target.weekoffs
-                WHEN $4::boolean THEN days_in_force(NULL, target.team_id, clock.today)
-                ELSE schedule_days($3::jsonb) END AS weekoffs
+                WHEN $4::boolean THEN state_days(schedule_state(NULL, target.team_id, clock.today))
+                ELSE ARRAY(SELECT r ->> 'day' FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY AS e (r, n) ORDER BY n) END AS weekoffs
       FROM target, clock
 ), changed AS (
-    UPDATE users u SET weekoffs = days.weekoffs, version = u.version + $8::int, updated_at = now()
+    -- Rules already in force change nothing, not even the version: another
+    -- client's If-Match stays good.
+    UPDATE users u SET weekoffs = days.weekoffs,
+           version = u.version + CASE WHEN EXISTS (SELECT 1 FROM saved) THEN $8::int ELSE 0 END,
+           updated_at = CASE WHEN EXISTS (SELECT 1 FROM saved) THEN now() ELSE u.updated_at END
       FROM target, days WHERE u.id = target.id
     RETURNING u.*
 ), history AS (
@@ -91,7 +95,7 @@ WITH clock AS MATERIALIZED (
     SELECT target.id, $6::bigint, $7::text, 'weekoffs', to_jsonb(target.weekoffs), to_jsonb(days.weekoffs)
       FROM target, days WHERE target.weekoffs IS DISTINCT FROM days.weekoffs
 )
-SELECT ` + userColumns + `, saved_id, saved_from, saved_at FROM changed AS users LEFT JOIN saved ON true`
+SELECT changed.id FROM changed`
 
 // SetUserSchedule gives a user their own schedule from in.EffectiveFrom
 // (today or later), replacing one of the same date, and returns the user.
@@ -141,13 +145,30 @@ func (s *Store) setUserSchedule(ctx context.Context, id int64, in ScheduleInput,
 			conn.Release()
 		}
 	}()
-	var u User
-	saved := schedule.Schedule{Scope: schedule.ScopeUser, Rules: in.Rules, Inherit: in.Inherit, CreatedBy: actor.id()}
-	var savedID *int64
-	var eff, at *time.Time
-	err = userScan(conn.QueryRow(ctx, setUserScheduleSQL, id, ifVersion, rules, in.Inherit, in.effectiveFrom(),
-		actor.id(), string(actor.Via), bump, s.weekoffsMax), &u, &savedID, &eff, &at)
+	// One round trip: the batch's statements run in one implicit
+	// transaction, so the row is locked for that round trip only.
+	batch := &pgx.Batch{}
+	batch.Queue(setUserScheduleSQL, id, ifVersion, string(rules), in.Inherit, in.effectiveFrom(), actor.id(), string(actor.Via), bump, s.weekoffsMax)
+	batch.Queue(refreshUserSQL, id)
+	batch.Queue("SELECT "+userColumns+" FROM users WHERE id = $1", id)
+	results := conn.SendBatch(ctx, batch)
+	var changed int64
+	refused := false
+	err = results.QueryRow().Scan(&changed)
 	if errors.Is(err, pgx.ErrNoRows) {
+		refused, err = true, nil
+	}
+	if err == nil && !refused {
+		_, err = results.Exec()
+	}
+	var u User
+	if err == nil && !refused {
+		err = userScan(results.QueryRow(), &u)
+	}
+	if closeErr := results.Close(); err == nil {
+		err = closeErr
+	}
+	if refused && err == nil {
 		// whyNotSaved needs connections of its own: a pool full of
 		// refused writers holding theirs would wait for none.
 		conn.Release()
@@ -156,13 +177,6 @@ func (s *Store) setUserSchedule(ctx context.Context, id int64, in ScheduleInput,
 	}
 	if err != nil {
 		return nil, fmt.Errorf("set schedule: %w", err)
-	}
-	if savedID == nil {
-		return &u, nil // the rules were in force already
-	}
-	saved.ID, saved.EffectiveFrom, saved.CreatedAt = *savedID, schedule.DateOf(eff.Date()), *at
-	if err := u.resolveSchedule(saved); err != nil {
-		return nil, err
 	}
 	return &u, nil
 }
@@ -180,7 +194,7 @@ func (s *Store) whyNotSaved(ctx context.Context, id int64, in ScheduleInput, ifV
 	if err != nil {
 		return err
 	}
-	if errs := checkScheduleInput(in, o, u.Today, field); errs != nil {
+	if errs := checkScheduleInput(in, o, time.Now().In(o.Location()), field); errs != nil {
 		return errs
 	}
 	// The user changed between the statement and this look: as stale.
@@ -221,20 +235,30 @@ SELECT gone.user_id, $3::bigint, $4::text, 'schedule',
 // past is ErrScheduleInForce.
 func (s *Store) CancelUserSchedule(ctx context.Context, userID, scheduleID int64) error {
 	actor := actorFrom(ctx)
-	tag, err := s.pool.Exec(ctx, cancelUserScheduleSQL, userID, scheduleID, actor.id(), string(actor.Via))
+	batch := &pgx.Batch{}
+	batch.Queue(cancelUserScheduleSQL, userID, scheduleID, actor.id(), string(actor.Via))
+	batch.Queue(refreshUserSQL, userID)
+	results := s.pool.SendBatch(ctx, batch)
+	tag, err := results.Exec()
+	if closeErr := results.Close(); err == nil {
+		err = closeErr
+	}
 	if err != nil {
 		return fmt.Errorf("cancel schedule: %w", err)
 	}
 	if tag.RowsAffected() == 1 {
 		return nil
 	}
-	var exists bool
-	err = s.pool.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM schedules WHERE id = $1 AND scope = 'user' AND user_id = $2)", scheduleID, userID).Scan(&exists)
+	var theirs, user bool
+	err = s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM schedules WHERE id = $1 AND scope = 'user' AND user_id = $2),
+		EXISTS (SELECT 1 FROM users WHERE id = $2)`, scheduleID, userID).Scan(&theirs, &user)
 	switch {
 	case err != nil:
 		return fmt.Errorf("cancel schedule: %w", err)
-	case exists:
+	case theirs:
 		return ErrScheduleInForce
+	case !user:
+		return ErrNotFound
 	}
 	return ErrScheduleNotFound
 }

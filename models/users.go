@@ -135,7 +135,11 @@ func (s *Store) update(ctx context.Context, id int64, ifVersion int, ch userChan
 			return err
 		}
 		if ch.TeamID != nil {
-			if err := tx.Raw("UPDATE users SET weekoffs = days_in_force(id, team_id, org_today()) WHERE id = ? RETURNING weekoffs", id).Row().Scan(&after.Weekoffs); err != nil {
+			// Another team may have other days: refreshed before the history compares.
+			if _, err := tx.Statement.ConnPool.ExecContext(ctx, refreshUserSQL, id); err != nil {
+				return err
+			}
+			if err := tx.Raw("SELECT weekoffs FROM users WHERE id = ?", id).Row().Scan(&after.Weekoffs); err != nil {
 				return err
 			}
 		}
@@ -150,6 +154,9 @@ func (s *Store) update(ctx context.Context, id int64, ifVersion int, ch userChan
 		}
 		if weekoffs != nil {
 			if err := s.execUserSchedule(ctx, tx, id, ScheduleInput{Rules: weekoffs.Rules()}); err != nil {
+				return err
+			}
+			if _, err := tx.Statement.ConnPool.ExecContext(ctx, refreshUserSQL, id); err != nil {
 				return err
 			}
 		}
@@ -178,7 +185,7 @@ func (s *Store) execUserSchedule(ctx context.Context, tx *gorm.DB, id int64, in 
 		return err
 	}
 	actor := actorFrom(ctx)
-	res, err := tx.Statement.ConnPool.ExecContext(ctx, setUserScheduleSQL, id, 0, rules, in.Inherit, in.effectiveFrom(),
+	res, err := tx.Statement.ConnPool.ExecContext(ctx, setUserScheduleSQL, id, 0, string(rules), in.Inherit, in.effectiveFrom(),
 		actor.id(), string(actor.Via), 0, s.weekoffsMax)
 	if err != nil {
 		return err

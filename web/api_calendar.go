@@ -16,7 +16,7 @@ import (
 const maxCalendarDays = 366
 
 // calendarRange reads ?from=&to= (dates, both included); without them, the
-// current month in the organisation's zone.
+// current month in the organisation's zone; with one, the rest of its month.
 func (s *Server) calendarRange(c *gin.Context) (schedule.Date, schedule.Date, error) {
 	o, err := s.store.Organisation(c.Request.Context())
 	if err != nil {
@@ -40,6 +40,18 @@ func (s *Server) calendarRange(c *gin.Context) (schedule.Date, schedule.Date, er
 			continue
 		}
 		*p.dst = d
+	}
+	// One end alone: the rest of its month.
+	_, hasFrom := c.GetQuery("from")
+	_, hasTo := c.GetQuery("to")
+	if errs == nil && hasFrom != hasTo {
+		if hasFrom {
+			y, m, _ := from.Time().Date()
+			to = schedule.DateOf(y, m+1, 0)
+		} else {
+			y, m, _ := to.Time().Date()
+			from = schedule.DateOf(y, m, 1)
+		}
 	}
 	switch {
 	case errs != nil:

@@ -40,26 +40,6 @@ func toScheduleViewJSON(v models.ScheduleView) scheduleViewJSON {
 	return out
 }
 
-// userScheduleJSON is the user object's "schedule": where today's days
-// come from.
-type userScheduleJSON struct {
-	Source        schedule.Scope `json:"source"`
-	Rules         schedule.Rules `json:"rules"`
-	EffectiveFrom *schedule.Date `json:"effective_from"`
-	NextChange    *schedule.Date `json:"next_change"`
-}
-
-func toUserScheduleJSON(us models.UserSchedule) userScheduleJSON {
-	out := userScheduleJSON{Source: us.Source, Rules: us.Rules}
-	if !us.EffectiveFrom.IsZero() {
-		out.EffectiveFrom = &us.EffectiveFrom
-	}
-	if !us.NextChange.IsZero() {
-		out.NextChange = &us.NextChange
-	}
-	return out
-}
-
 // calendarJSON is GET /me/calendar: every date off in the range.
 type calendarJSON struct {
 	From schedule.Date     `json:"from"`

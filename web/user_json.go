@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -11,16 +12,18 @@ import (
 // userJSON is the user object of the contract. It is built field by field
 // from models.User, so the password hash cannot reach a response by accident.
 type userJSON struct {
-	ID        int64            `json:"id"`
-	Email     string           `json:"email"`
-	FullName  string           `json:"full_name"`
-	Role      string           `json:"role"`
-	IsActive  bool             `json:"is_active"`
-	Weekoffs  []string         `json:"weekoffs"`
-	Schedule  userScheduleJSON `json:"schedule"`
-	Team      *teamRef         `json:"team"`
-	CreatedAt time.Time        `json:"created_at"`
-	UpdatedAt time.Time        `json:"updated_at"`
+	ID       int64    `json:"id"`
+	Email    string   `json:"email"`
+	FullName string   `json:"full_name"`
+	Role     string   `json:"role"`
+	IsActive bool     `json:"is_active"`
+	Weekoffs []string `json:"weekoffs"`
+	// Schedule is written as the database keeps it (models.UserSchedule's
+	// shape): decoding it only to encode it again would cost every request.
+	Schedule  json.RawMessage `json:"schedule"`
+	Team      *teamRef        `json:"team"`
+	CreatedAt time.Time       `json:"created_at"`
+	UpdatedAt time.Time       `json:"updated_at"`
 }
 
 // teamRef names a user's team in the user object.
@@ -42,7 +45,7 @@ func toUserJSON(u *models.User) userJSON {
 		Role:      string(u.Role),
 		IsActive:  u.IsActive,
 		Weekoffs:  u.Weekoffs.Strings(),
-		Schedule:  toUserScheduleJSON(u.Schedule),
+		Schedule:  u.ScheduleState,
 		CreatedAt: u.CreatedAt.UTC(),
 		UpdatedAt: u.UpdatedAt.UTC(),
 	}

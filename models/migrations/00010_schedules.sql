@@ -33,47 +33,66 @@ CREATE FUNCTION org_today() RETURNS date LANGUAGE sql STABLE AS $$
     SELECT (now() AT TIME ZONE COALESCE((SELECT timezone FROM organisation WHERE id = 1), 'UTC'))::date
 $$;
 
--- The schedules that can apply to a user from d on: for each scope, the one
--- in force on d and every later one. A set-returning SQL function of one
--- SELECT, so PostgreSQL inlines it into the query that reads the user.
-CREATE FUNCTION schedules_from(uid bigint, tid bigint, d date) RETURNS SETOF schedules LANGUAGE sql STABLE AS $$
-    SELECT * FROM schedules
-     WHERE scope = 'user' AND user_id = uid
-       AND effective_from >= COALESCE((SELECT max(effective_from) FROM schedules
-                                        WHERE scope = 'user' AND user_id = uid AND effective_from <= d), '-infinity')
-    UNION ALL
-    SELECT * FROM schedules
-     WHERE scope = 'team' AND team_id = tid
-       AND effective_from >= COALESCE((SELECT max(effective_from) FROM schedules
-                                        WHERE scope = 'team' AND team_id = tid AND effective_from <= d), '-infinity')
-    UNION ALL
-    SELECT * FROM schedules
-     WHERE scope = 'organisation'
-       AND effective_from >= COALESCE((SELECT max(effective_from) FROM schedules
-                                        WHERE scope = 'organisation' AND effective_from <= d), '-infinity')
-$$;
-
--- The days of a schedule's rules, in the rules' (week) order: what
--- users.weekoffs holds. The store's resolution in Go (schedule.Timelines)
--- is the reference; a test holds this one to it.
-CREATE FUNCTION schedule_days(rules jsonb) RETURNS text[] LANGUAGE sql IMMUTABLE AS $$
-    SELECT COALESCE(array_agg(r ->> 'day' ORDER BY n), '{}') FROM jsonb_array_elements(rules) WITH ORDINALITY AS e (r, n)
-$$;
-
--- The days off in force on d for a user of team tid (uid NULL: for a
--- member of tid with no schedule of their own).
-CREATE FUNCTION days_in_force(uid bigint, tid bigint, d date) RETURNS text[] LANGUAGE sql STABLE AS $$
-    SELECT COALESCE((SELECT schedule_days(rules) FROM (
-        (SELECT rules, inherit FROM schedules
+-- The schedule in force on d for a user of team tid (uid NULL: for a
+-- member of tid with no schedule of their own): no row for none. The
+-- store's resolution in Go (schedule.Timelines) is the reference; a test
+-- holds this one to it.
+CREATE FUNCTION schedule_in_force(uid bigint, tid bigint, d date)
+    RETURNS TABLE (id bigint, scope text, rules jsonb, effective_from date) LANGUAGE sql STABLE AS $$
+    SELECT id, scope, rules, effective_from FROM (
+        (SELECT id, scope, rules, inherit, effective_from FROM schedules
           WHERE scope = 'user' AND user_id = uid AND effective_from <= d ORDER BY effective_from DESC LIMIT 1)
         UNION ALL
-        (SELECT rules, false FROM schedules
+        (SELECT id, scope, rules, false, effective_from FROM schedules
           WHERE scope = 'team' AND team_id = tid AND effective_from <= d ORDER BY effective_from DESC LIMIT 1)
         UNION ALL
-        (SELECT rules, false FROM schedules
+        (SELECT id, scope, rules, false, effective_from FROM schedules
           WHERE scope = 'organisation' AND effective_from <= d ORDER BY effective_from DESC LIMIT 1)
-    ) AS candidates WHERE NOT inherit LIMIT 1), '{}')
+    ) AS candidates WHERE NOT inherit LIMIT 1
 $$;
+
+-- A user's schedule as the user object shows it on d: where it comes
+-- from, its rules and date, and the next date on which another takes over.
+-- +goose StatementBegin
+CREATE FUNCTION schedule_state(uid bigint, tid bigint, d date) RETURNS json LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    cur  record;
+    later date;
+    next date;
+BEGIN
+    SELECT * INTO cur FROM schedule_in_force(uid, tid, d);
+    FOR later IN
+        SELECT effective_from FROM schedules WHERE scope = 'user' AND user_id = uid AND effective_from > d
+        UNION
+        SELECT effective_from FROM schedules WHERE scope = 'team' AND team_id = tid AND effective_from > d
+        UNION
+        SELECT effective_from FROM schedules WHERE scope = 'organisation' AND effective_from > d
+        ORDER BY 1
+    LOOP
+        IF (SELECT id FROM schedule_in_force(uid, tid, later)) IS DISTINCT FROM cur.id THEN
+            next := later;
+            EXIT;
+        END IF;
+    END LOOP;
+    RETURN json_build_object('source', COALESCE(cur.scope, 'none'), 'rules', COALESCE(cur.rules, '[]'),
+                             'effective_from', cur.effective_from, 'next_change', next);
+END
+$$;
+-- +goose StatementEnd
+
+-- The days of a schedule state's rules, in week order: what users.weekoffs holds.
+CREATE FUNCTION state_days(state json) RETURNS text[] LANGUAGE sql IMMUTABLE AS $$
+    SELECT COALESCE(array_agg(r ->> 'day' ORDER BY n), '{}') FROM json_array_elements(state -> 'rules') WITH ORDINALITY AS e (r, n)
+$$;
+
+-- Each user's schedule state today, kept beside the user so that reading a
+-- user (every request) costs one index probe, not a resolution. The store
+-- writes it with every change that can move it; Store.ApplyDueSchedules
+-- when a change's date comes.
+CREATE TABLE user_schedule_state (
+    user_id bigint PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+    state   json   NOT NULL
+);
 
 -- The rules a plain list of days stands for: every week, whole days.
 CREATE FUNCTION weekoffs_rules(days text[]) RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
@@ -83,11 +102,15 @@ $$;
 
 -- Every user's week-offs become their own schedule, from the day they were
 -- created (in the organisation's zone), so nothing changes for anyone.
-INSERT INTO schedules (scope, user_id, rules, effective_from, created_at)
-SELECT 'user', id, weekoffs_rules(weekoffs),
-       (created_at AT TIME ZONE COALESCE((SELECT timezone FROM organisation WHERE id = 1), 'UTC'))::date,
+CREATE TEMPORARY TABLE migrated ON COMMIT DROP AS
+SELECT id, weekoffs_rules(weekoffs) AS rules,
+       (created_at AT TIME ZONE COALESCE((SELECT timezone FROM organisation WHERE id = 1), 'UTC'))::date AS effective_from,
        created_at
   FROM users;
+INSERT INTO schedules (scope, user_id, rules, effective_from, created_at)
+SELECT 'user', id, rules, effective_from, created_at FROM migrated;
+INSERT INTO user_schedule_state (user_id, state)
+SELECT id, json_build_object('source', 'user', 'rules', rules, 'effective_from', effective_from, 'next_change', NULL) FROM migrated;
 
 -- History now records schedule changes too (scope, rules, date), and the
 -- team a user moves to; team and organisation schedules are not one user's,
@@ -106,6 +129,7 @@ CREATE TABLE calendar_feeds (
 );
 
 ANALYZE schedules;
+ANALYZE user_schedule_state;
 
 -- +goose Down
 DROP TABLE calendar_feeds;
@@ -114,9 +138,10 @@ ALTER TABLE user_history DROP CONSTRAINT user_history_field_check;
 ALTER TABLE user_history ADD CONSTRAINT user_history_field_check CHECK (field IN ('weekoffs', 'role', 'is_active'));
 ALTER TABLE user_history DROP COLUMN team_id;
 ALTER TABLE user_history ALTER COLUMN user_id SET NOT NULL;
+DROP TABLE user_schedule_state;
 DROP FUNCTION weekoffs_rules(text[]);
-DROP FUNCTION days_in_force(bigint, bigint, date);
-DROP FUNCTION schedule_days(jsonb);
-DROP FUNCTION schedules_from(bigint, bigint, date);
+DROP FUNCTION state_days(json);
+DROP FUNCTION schedule_state(bigint, bigint, date);
+DROP FUNCTION schedule_in_force(bigint, bigint, date);
 DROP FUNCTION org_today();
 DROP TABLE schedules;
