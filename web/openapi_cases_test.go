@@ -36,7 +36,7 @@ func TestOpenAPIResponses(t *testing.T) {
 	}
 
 	const form, js = "application/x-www-form-urlencoded", "application/json"
-	tooLarge := `{"weekoffs":["` + strings.Repeat("x", 1<<20) + `"]}`
+	tooLarge := tooLargeBody()
 	empPath, adminPath := "/admin/users/"+itoa(emp.ID), "/admin/users/"+itoa(admin.ID)
 	wrongPassword := openAPICase{up, "POST", "/auth/token", "", form, "username=asha@example.com&password=wrong-one", 401}
 	cases := []openAPICase{
@@ -153,9 +153,11 @@ func TestOpenAPIResponses(t *testing.T) {
 	}
 	// If-Match names a version the user has left behind, or is no strong tag.
 	stale := map[string]openAPICase{
-		`"1"`:    {up, "PUT", "/me/weekoffs", empTok, js, `{"weekoffs":["sat"]}`, 412},
-		`"2"`:    {up, "PATCH", empPath, adminTok, js, `{"full_name":"Late Edit"}`, 412},
-		`W/"99"`: {up, "PATCH", empPath, adminTok, js, `{"full_name":"Weak Tag"}`, 412},
+		`"1"`:      {up, "PUT", "/me/weekoffs", empTok, js, `{"weekoffs":["sat"]}`, 412},
+		`"2"`:      {up, "PATCH", empPath, adminTok, js, `{"full_name":"Late Edit"}`, 412},
+		`W/"99"`:   {up, "PATCH", empPath, adminTok, js, `{"full_name":"Weak Tag"}`, 412},
+		`"1-gzip"`: {up, "PUT", "/me/schedule", empTok, js, `{"rules":[]}`, 412},
+		`W/"2"`:    {up, "PUT", empPath + "/schedule", adminTok, js, `{"rules":[]}`, 412},
 	}
 
 	// Last, as they lock the account out of signing in: failures up to the
@@ -196,12 +198,21 @@ func TestOpenAPIResponses(t *testing.T) {
 		{up, "POST", "/admin/teams", adminTok, js, `{"name":`, 0},
 		{up, "PATCH", "/admin/teams/1", adminTok, js, `{"name":`, 0},
 		{up, "PATCH", "/admin/organisation", adminTok, js, `{"name":`, 0},
+		{up, "PUT", "/me/schedule", empTok, js, `{"rules":[`, 0},
+		{up, "PUT", empPath + "/schedule", adminTok, js, `{"rules":[`, 0},
+		{up, "PUT", "/admin/teams/1/schedule", adminTok, js, `{"rules":[`, 0},
+		{up, "PUT", "/admin/organisation/schedule", adminTok, js, `{"rules":[`, 0},
 	}
 	for _, c := range cut {
 		for fault, status := range map[error]int{io.ErrUnexpectedEOF: 400, os.ErrDeadlineExceeded: 408} {
 			c.want = status
 			check(c, c.a.do(call{method: c.method, path: c.path, token: c.token, body: c.in, contentType: c.ct, bodyErr: fault}))
 		}
+	}
+
+	// Schedules, once team 1 exists (with emp in it).
+	for _, c := range scheduleCases(t, up, down, emp.ID, adminTok, empTok, downTok) {
+		check(c, c.send(nil))
 	}
 
 	for path, item := range spec.doc.Paths.Map() {
@@ -213,6 +224,147 @@ func TestOpenAPIResponses(t *testing.T) {
 			}
 		}
 	}
+}
+
+// scheduleCases are TestOpenAPIResponses' exchanges about schedules and
+// the calendar, for after its other cases: team 1 exists and holds the
+// employee. The changes they cancel, or cannot cancel because they are in
+// force, are planned here first and their ids read back; so is the admin's
+// feed, whose key the employee's new feed would not replace.
+func scheduleCases(t *testing.T, up, down *app, empID int64, adminTok, empTok, downTok string) []openAPICase {
+	t.Helper()
+	const js = "application/json"
+	// Dates in days from today: in UTC or in the organisation's zone, these
+	// are the past and the future alike.
+	date := func(days int) string { return day(utcToday().AddDate(0, 0, days)) }
+	plan := func(path, token, body string, out any) {
+		t.Helper()
+		decode(t, up.do(call{method: "PUT", path: path, token: token, body: body, contentType: js, want: http.StatusOK}), out)
+	}
+	empPath := "/admin/users/" + itoa(empID)
+
+	// Before the organisation has one: in_force is null.
+	up.do(call{method: "GET", path: "/admin/organisation/schedule", token: adminTok, want: http.StatusOK})
+
+	var ignored meOut
+	plan("/me/schedule", empTok, `{"rules":[{"day":"sat"}],"effective_from":"`+date(10)+`"}`, &ignored)
+	plan(empPath+"/schedule", adminTok, `{"rules":[{"day":"sun"}],"effective_from":"`+date(20)+`"}`, &ignored)
+	v := up.mySchedule(t, empTok)
+	if v.InForce == nil || len(v.Upcoming) != 2 {
+		t.Fatalf("GET /me/schedule after planning two changes: got %+v", v)
+	}
+	inForce, mine, theirs := v.InForce.ID, v.Upcoming[0].ID, v.Upcoming[1].ID
+	var teamNow, teamSoon, orgNow, orgSoon scheduleOut
+	plan("/admin/teams/1/schedule", adminTok, `{"rules":[{"day":"wed"}]}`, &teamNow)
+	plan("/admin/teams/1/schedule", adminTok, `{"rules":[{"day":"thu"}],"effective_from":"`+date(10)+`"}`, &teamSoon)
+	plan("/admin/organisation/schedule", adminTok, `{"rules":[]}`, &orgNow)
+	plan("/admin/organisation/schedule", adminTok, `{"rules":[{"day":"sun"}],"effective_from":"`+date(10)+`"}`, &orgSoon)
+	var feed struct{ URL string }
+	decode(t, up.do(call{method: "POST", path: "/me/calendar-feed", token: adminTok, want: http.StatusOK}), &feed)
+	_, feedPath, _ := strings.Cut(feed.URL, "://")
+	feedPath = feedPath[strings.Index(feedPath, "/"):]
+	noFeed := "/calendar/" + strings.Repeat("A", 43) + ".ics" // a key's length: the database is asked
+
+	tooLarge := tooLargeBody()
+	rules := `{"rules":[{"day":"Sat","weeks":[4,2]},{"day":"friday","part":"afternoon"}],"effective_from":"` + date(30) + `"}`
+	return []openAPICase{
+		{up, "GET", "/me/schedule", empTok, "", "", 200},
+		{up, "GET", "/me/schedule", "", "", "", 401},
+		{down, "GET", "/me/schedule", downTok, "", "", 503},
+		{up, "PUT", "/me/schedule", empTok, js, rules, 200},
+		{up, "PUT", "/me/schedule", "", js, `{"rules":[]}`, 401},
+		{up, "PUT", "/me/schedule", empTok, js, tooLarge, 413},
+		{up, "PUT", "/me/schedule", empTok, js, `{"rules":[],"effective_from":"` + date(-2) + `"}`, 422},
+		{down, "PUT", "/me/schedule", downTok, js, `{"rules":[]}`, 503},
+		{up, "DELETE", "/me/schedule/" + itoa(mine), empTok, "", "", 204},
+		{up, "DELETE", "/me/schedule/" + itoa(mine), "", "", "", 401},
+		{up, "DELETE", "/me/schedule/" + itoa(mine), empTok, "", "", 404},
+		{up, "DELETE", "/me/schedule/" + itoa(inForce), empTok, "", "", 409},
+		{up, "DELETE", "/me/schedule/0", empTok, "", "", 422},
+		{down, "DELETE", "/me/schedule/1", downTok, "", "", 503},
+
+		{up, "GET", "/me/calendar?from=" + date(0) + "&to=" + date(40), empTok, "", "", 200},
+		{up, "GET", "/me/calendar", "", "", "", 401},
+		{up, "GET", "/me/calendar?from=2026-01-10&to=2026-01-09", empTok, "", "", 422},
+		{down, "GET", "/me/calendar", downTok, "", "", 503},
+		{up, "POST", "/me/calendar-feed", empTok, "", "", 200},
+		{up, "POST", "/me/calendar-feed", "", "", "", 401},
+		{down, "POST", "/me/calendar-feed", downTok, "", "", 503},
+		{up, "GET", feedPath, "", "", "", 200},
+		{up, "GET", noFeed, "", "", "", 404},
+		{down, "GET", noFeed, "", "", "", 503},
+
+		{up, "GET", empPath + "/schedule", adminTok, "", "", 200},
+		{up, "GET", empPath + "/schedule", "", "", "", 401},
+		{up, "GET", empPath + "/schedule", empTok, "", "", 403},
+		{up, "GET", "/admin/users/999999/schedule", adminTok, "", "", 404},
+		{up, "GET", "/admin/users/x/schedule", adminTok, "", "", 422},
+		{down, "GET", "/admin/users/1/schedule", downTok, "", "", 503},
+		{up, "PUT", empPath + "/schedule", adminTok, js, `{"inherit":true,"effective_from":"` + date(40) + `"}`, 200},
+		{up, "PUT", empPath + "/schedule", "", js, `{"rules":[]}`, 401},
+		{up, "PUT", empPath + "/schedule", empTok, js, `{"rules":[]}`, 403},
+		{up, "PUT", "/admin/users/999999/schedule", adminTok, js, `{"rules":[]}`, 404},
+		{up, "PUT", empPath + "/schedule", adminTok, js, tooLarge, 413},
+		{up, "PUT", empPath + "/schedule", adminTok, js, `{"rules":[{"day":"sun","weeks":[6]}]}`, 422},
+		{down, "PUT", "/admin/users/1/schedule", downTok, js, `{"rules":[]}`, 503},
+		{up, "DELETE", empPath + "/schedule/" + itoa(theirs), adminTok, "", "", 204},
+		{up, "DELETE", empPath + "/schedule/" + itoa(theirs), "", "", "", 401},
+		{up, "DELETE", empPath + "/schedule/" + itoa(theirs), empTok, "", "", 403},
+		{up, "DELETE", empPath + "/schedule/" + itoa(theirs), adminTok, "", "", 404},
+		{up, "DELETE", empPath + "/schedule/" + itoa(inForce), adminTok, "", "", 409},
+		{up, "DELETE", empPath + "/schedule/x", adminTok, "", "", 422},
+		{down, "DELETE", "/admin/users/1/schedule/1", downTok, "", "", 503},
+		{up, "GET", empPath + "/calendar?from=" + date(-40), adminTok, "", "", 200},
+		{up, "GET", empPath + "/calendar", "", "", "", 401},
+		{up, "GET", empPath + "/calendar", empTok, "", "", 403},
+		{up, "GET", "/admin/users/999999/calendar", adminTok, "", "", 404},
+		{up, "GET", empPath + "/calendar?from=2026-01-01&to=2027-01-02", adminTok, "", "", 422},
+		{down, "GET", "/admin/users/1/calendar", downTok, "", "", 503},
+
+		{up, "GET", "/admin/teams/1/schedule", adminTok, "", "", 200},
+		{up, "GET", "/admin/teams/1/schedule", "", "", "", 401},
+		{up, "GET", "/admin/teams/1/schedule", empTok, "", "", 403},
+		{up, "GET", "/admin/teams/999/schedule", adminTok, "", "", 404},
+		{up, "GET", "/admin/teams/x/schedule", adminTok, "", "", 422},
+		{down, "GET", "/admin/teams/1/schedule", downTok, "", "", 503},
+		{up, "PUT", "/admin/teams/1/schedule", adminTok, js, `{"rules":[{"day":"sat","weeks":"alternate"}],"effective_from":"` + date(30) + `"}`, 200},
+		{up, "PUT", "/admin/teams/1/schedule", "", js, `{"rules":[]}`, 401},
+		{up, "PUT", "/admin/teams/1/schedule", empTok, js, `{"rules":[]}`, 403},
+		{up, "PUT", "/admin/teams/999/schedule", adminTok, js, `{"rules":[]}`, 404},
+		{up, "PUT", "/admin/teams/1/schedule", adminTok, js, tooLarge, 413},
+		{up, "PUT", "/admin/teams/1/schedule", adminTok, js, `{"inherit":true}`, 422},
+		{down, "PUT", "/admin/teams/1/schedule", downTok, js, `{"rules":[]}`, 503},
+		{up, "DELETE", "/admin/teams/1/schedule/" + itoa(teamSoon.ID), adminTok, "", "", 204},
+		{up, "DELETE", "/admin/teams/1/schedule/" + itoa(teamSoon.ID), "", "", "", 401},
+		{up, "DELETE", "/admin/teams/1/schedule/" + itoa(teamSoon.ID), empTok, "", "", 403},
+		{up, "DELETE", "/admin/teams/1/schedule/" + itoa(teamSoon.ID), adminTok, "", "", 404},
+		{up, "DELETE", "/admin/teams/1/schedule/" + itoa(teamNow.ID), adminTok, "", "", 409},
+		{up, "DELETE", "/admin/teams/1/schedule/0", adminTok, "", "", 422},
+		{down, "DELETE", "/admin/teams/1/schedule/1", downTok, "", "", 503},
+
+		{up, "GET", "/admin/organisation/schedule", adminTok, "", "", 200},
+		{up, "GET", "/admin/organisation/schedule", "", "", "", 401},
+		{up, "GET", "/admin/organisation/schedule", empTok, "", "", 403},
+		{down, "GET", "/admin/organisation/schedule", downTok, "", "", 503},
+		{up, "PUT", "/admin/organisation/schedule", adminTok, js, `{"rules":[{"day":"sun","weeks":[-1]}],"effective_from":"` + date(30) + `"}`, 200},
+		{up, "PUT", "/admin/organisation/schedule", "", js, `{"rules":[]}`, 401},
+		{up, "PUT", "/admin/organisation/schedule", empTok, js, `{"rules":[]}`, 403},
+		{up, "PUT", "/admin/organisation/schedule", adminTok, js, tooLarge, 413},
+		{up, "PUT", "/admin/organisation/schedule", adminTok, js, `{"rules":[{"day":"mon"},{"day":"tue"},{"day":"wed"}]}`, 422},
+		{down, "PUT", "/admin/organisation/schedule", downTok, js, `{"rules":[]}`, 503},
+		{up, "DELETE", "/admin/organisation/schedule/" + itoa(orgSoon.ID), adminTok, "", "", 204},
+		{up, "DELETE", "/admin/organisation/schedule/" + itoa(orgSoon.ID), "", "", "", 401},
+		{up, "DELETE", "/admin/organisation/schedule/" + itoa(orgSoon.ID), empTok, "", "", 403},
+		{up, "DELETE", "/admin/organisation/schedule/" + itoa(orgSoon.ID), adminTok, "", "", 404},
+		{up, "DELETE", "/admin/organisation/schedule/" + itoa(orgNow.ID), adminTok, "", "", 409},
+		{up, "DELETE", "/admin/organisation/schedule/x", adminTok, "", "", 422},
+		{down, "DELETE", "/admin/organisation/schedule/1", downTok, "", "", 503},
+	}
+}
+
+// tooLargeBody is a JSON body just over the 1 MiB limit.
+func tooLargeBody() string {
+	return `{"weekoffs":["` + strings.Repeat("x", 1<<20) + `"]}`
 }
 
 // openAPICase is one exchange: a request to an app and the status it must get.
