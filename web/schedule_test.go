@@ -177,6 +177,32 @@ func TestScheduleRefusals(t *testing.T) {
 		a.do(call{method: "GET", path: "/me/calendar?" + q, token: tok, want: http.StatusUnprocessableEntity})
 	}
 	a.do(call{method: "GET", path: "/me/calendar?from=2026-01-01&to=2027-01-01", token: tok, want: http.StatusOK})
+	var cal struct{ From, To string }
+	decode(t, a.do(call{method: "GET", path: "/me/calendar?from=2030-02-10", token: tok, want: http.StatusOK}), &cal)
+	if cal.From != "2030-02-10" || cal.To != "2030-02-28" {
+		t.Errorf("from alone: got %s..%s, want the rest of its month", cal.From, cal.To)
+	}
+	decode(t, a.do(call{method: "GET", path: "/me/calendar?to=2030-02-10", token: tok, want: http.StatusOK}), &cal)
+	if cal.From != "2030-02-01" || cal.To != "2030-02-10" {
+		t.Errorf("to alone: got %s..%s, want its month up to it", cal.From, cal.To)
+	}
+}
+
+// TestScheduleChangeThatAddsNothing: sending the rules already in force
+// writes nothing and keeps the version, so another client's If-Match
+// stays good.
+func TestScheduleChangeThatAddsNothing(t *testing.T) {
+	t.Parallel()
+	a, _, _ := newAdminApp(t)
+	_, tok := a.userWithToken("asha@example.com", models.RoleEmployee, "sat", "sun")
+	before := a.do(call{method: "GET", path: "/me", token: tok, want: http.StatusOK}).Header().Get("ETag")
+	a.do(call{method: "PUT", path: "/me/weekoffs", token: tok, body: map[string]any{"weekoffs": []string{"sunday", "saturday"}}, want: http.StatusOK})
+	a.do(call{method: "PUT", path: "/me/schedule", token: tok, body: map[string]any{"rules": []any{map[string]any{"day": "sat"}, map[string]any{"day": "sun"}}}, want: http.StatusOK})
+	a.do(call{method: "PUT", path: "/me/weekoffs", token: tok, header: http.Header{"If-Match": {before}},
+		body: map[string]any{"weekoffs": []string{"sunday"}}, want: http.StatusOK})
+	if v := a.mySchedule(t, tok); v.InForce == nil || len(v.InForce.Rules) != 1 {
+		t.Errorf("the change after the ones that added nothing: %+v", v.InForce)
+	}
 }
 
 // TestTeamAndOrganisationDefaults: a user without a schedule of their own
