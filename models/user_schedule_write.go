@@ -68,7 +68,7 @@ WITH clock AS MATERIALIZED (
     SELECT 'user', target.id, $3::jsonb, $4::boolean, clock.eff, clock.eff <= clock.today, $6::bigint FROM target, clock
      -- The same rules as those already in force then: nothing to add.
      WHERE NOT EXISTS (SELECT 1 FROM previous WHERE previous.rules = $3::jsonb AND previous.inherit = $4::boolean)
-    ON CONFLICT (user_id, effective_from) WHERE scope = 'user'
+    ON CONFLICT (user_id, effective_from) WHERE user_id IS NOT NULL
     DO UPDATE SET rules = EXCLUDED.rules, inherit = EXCLUDED.inherit, applied = EXCLUDED.applied,
                   created_at = now(), created_by = EXCLUDED.created_by
     RETURNING s.id AS saved_id, s.effective_from AS saved_from, s.created_at AS saved_at
