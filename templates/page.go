@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/weekoffs/weekoffs/models"
+	"github.com/weekoffs/weekoffs/models/schedule"
 )
 
 // Page is what every page's layout shows. The web package builds it in one
@@ -44,6 +45,89 @@ type MeView struct {
 	// with a button that saves them on top.
 	Stale  bool
 	Chosen models.Weekdays
+
+	// Upcoming are the changes of schedule planned for the user (their
+	// own, their team's, the organisation's), in date order.
+	Upcoming []schedule.Schedule
+	// Editor is the form that changes the user's schedule, as drawn from
+	// the schedule in force or as a refused save sent it.
+	Editor ScheduleEditor
+	// FeedSince is when the user's calendar address was made; zero if
+	// they have none.
+	FeedSince time.Time
+}
+
+// ScheduleEditor is the form of a schedule's rules (templates/schedule.templ):
+// for each weekday whether it is off, in which weeks and which part of it,
+// the date the change takes effect and, for a person, the choice to take
+// their team's or organisation's days instead. The pages of a person, a
+// team and the organisation draw it with their own action.
+type ScheduleEditor struct {
+	// ID prefixes the ids of the form ("<ID>-form") and of its fields, so
+	// that a page may hold more than one.
+	ID     string
+	Action string // where the form posts
+	Submit string // the button's words
+	// Version is the person's version the form was drawn from, sent back
+	// so that a save over a change made meanwhile is refused; 0 for none.
+	Version int
+	// InheritLabel, when not "", offers to take the team's or the
+	// organisation's days instead of one's own, in these words ("My team's
+	// days (Support)").
+	InheritLabel string
+	MaxDays      int           // the organisation's limit of days off
+	Today        schedule.Date // the earliest date a change may take effect
+	Choice       ScheduleChoice
+
+	// The problems of a refused save, in the form's words; the days'
+	// own are in Choice.Days.
+	InheritError, RulesError, EffectiveFromError string
+	// Stale says that the save was refused because the person had been
+	// changed since the form was drawn; the form shows what was sent.
+	Stale bool
+}
+
+// ScheduleChoice is what a schedule form shows: the rules as stored, or as
+// a refused save sent them.
+type ScheduleChoice struct {
+	Inherit       bool
+	Days          [7]DayChoice // Monday first
+	EffectiveFrom string       // as typed; "" for today
+}
+
+// DayChoice is one weekday of a schedule form.
+type DayChoice struct {
+	Day   time.Weekday
+	Part  string // "" (not off), "full", "morning" or "afternoon"
+	Weeks string // "every", "alternate" or "nth" (the weeks of the month in Nth)
+	Nth   []int  // 1 to 5, -1 for the last
+	// PartError and WeeksError are a refused save's problems with the
+	// day's part and weeks.
+	PartError, WeeksError string
+}
+
+// MonthView is a month of one person's days off as a calendar grid.
+type MonthView struct {
+	First schedule.Date // the first day of the month
+	// Weeks are the grid's rows, Monday first; days of the neighbouring
+	// months have a zero Date.
+	Weeks            [][7]CalendarDay
+	PrevURL, NextURL string
+	TodayURL         string // the current month, "" when it is the one shown
+	Error            string // why the month asked for was not shown
+	Off, HalfOff     int    // the month's whole and half days off
+}
+
+// CalendarDay is one cell of a month's grid.
+type CalendarDay struct {
+	Date  schedule.Date
+	Part  schedule.Part // "" for a working day
+	Today bool
+}
+
+// FeedView is the page that shows a new calendar address, once.
+type FeedView struct {
+	URL string
 }
 
 // UsersView is the admin list of users.

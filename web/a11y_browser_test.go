@@ -147,6 +147,29 @@ func TestBrowserAccessibility(t *testing.T) {
 				chromedp.Click(chromedp.CSS(`#password-form button[type=submit]`)),
 			)
 		}},
+		{"me-schedule-planned", emp.Email, func(b *browser) {
+			b.open("/me")
+			b.submit(planInBrowser(day(utcToday().AddDate(0, 0, 10)))...)
+		}},
+		{"me-schedule-refused", emp.Email, func(b *browser) {
+			b.open("/me")
+			b.submit(
+				chromedp.SetValue(chromedp.ID("schedule-part-monday"), "full"),
+				chromedp.SetValue(chromedp.ID("schedule-part-tuesday"), "morning"),
+				chromedp.SetValue(chromedp.ID("schedule-weeks-tuesday"), "nth"),
+				chromedp.Click(chromedp.CSS(`#schedule-form button[type=submit]`)),
+			)
+		}},
+		{"my-calendar", emp.Email, func(b *browser) { b.open("/me/calendar") }},
+		{"my-calendar-next-month", emp.Email, func(b *browser) {
+			b.open("/me/calendar")
+			b.submit(chromedp.Click(chromedp.CSS(`a[rel="next"]`)))
+		}},
+		{"my-calendar-refused", emp.Email, func(b *browser) { b.open("/me/calendar?month=2026-13") }},
+		{"calendar-address", emp.Email, func(b *browser) {
+			b.open("/me")
+			b.submit(chromedp.Click(chromedp.CSS(`#feed-form button`)))
+		}},
 		{"forbidden", emp.Email, func(b *browser) { b.open("/admin/users") }},
 
 		{"users", admin.Email, func(b *browser) { b.open("/admin/users") }},

@@ -20,6 +20,13 @@ const (
 	msgPasswordsDifferent = "Choose a new password that is different from your current one"
 )
 
+// The schedule form's words for a day's problem, after the day's name.
+const (
+	msgSchedulePart    = "choose a whole day, the morning or the afternoon"
+	msgScheduleWeeks   = "choose every week, every other week or weeks of the month from the list"
+	msgScheduleNoWeeks = "tick at least one week of the month, or choose every week or every other week"
+)
+
 // formWording is the form's words for a model's field error, by the field
 // and the error's type; an error not listed keeps the model's words.
 var formWording = map[[2]string]string{
@@ -38,6 +45,9 @@ var formWording = map[[2]string]string{
 	{"new_password", "string_too_short"}: passwordTooShort,
 	{"new_password", "string_too_long"}:  passwordTooLong,
 	{"new_password", "value_error"}:      msgPasswordsDifferent,
+
+	// A browser without a date picker lets any text through.
+	{"effective_from", "date_from_datetime_parsing"}: "Enter the date as year-month-day, such as 2026-12-01",
 }
 
 var (

@@ -50,10 +50,10 @@ func formPage(c *gin.Context) string {
 			return page
 		}
 	}
-	switch path := c.Request.URL.Path; path {
-	case "/me/weekoffs", "/me/password":
+	switch path := c.Request.URL.Path; {
+	case strings.HasPrefix(path, "/me/"): // every form of /me: week-offs, schedule, cancel, calendar address, password
 		return "/me"
-	case "/admin/users":
+	case path == "/admin/users":
 		return "/admin/users/new"
 	default: // /admin/users/{id} is the page of its own form
 		return path

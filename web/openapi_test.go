@@ -31,6 +31,8 @@ var nonAPIRoutes = []string{
 	"POST /logout",
 	"POST /me/weekoffs",
 	"POST /me/password",
+	"POST /me/schedule",
+	"POST /me/schedule/{sid}/cancel",
 	"POST /admin/users/{id}",
 	"POST /admin/organisation",
 }

@@ -10,14 +10,19 @@ import (
 	"github.com/weekoffs/weekoffs/templates"
 )
 
-// mePage shows the signed-in user's profile, week-offs and password form,
-// with what a form refused just before said about it.
+// mePage shows the signed-in user's profile, days off, schedule and
+// password forms, with what a form refused just before said about it.
 func (s *Server) mePage(c *gin.Context) error {
-	u := currentUser(c)
-	v := templates.MeView{Checked: u.Weekoffs, Version: u.Version}
 	title := "My week-offs"
-	if r, ok := s.popRefusedForm(c); ok {
+	r, refused := s.popRefusedForm(c)
+	if refused {
 		title = "Error: " + title
+	}
+	p, v, err := s.myPage(c, title)
+	if err != nil {
+		return err
+	}
+	if refused {
 		v.Errors, v.Stale = r.Errors, r.Stale
 		chosen := models.KnownWeekdays(r.Chosen)
 		switch {
@@ -27,13 +32,32 @@ func (s *Server) mePage(c *gin.Context) error {
 			v.Checked = chosen
 		}
 	}
-	p, org, err := s.orgPage(c, title)
-	if err != nil {
-		return err
-	}
-	v.WeekoffsMax = org.WeekoffsMax
 	s.render(c, http.StatusOK, templates.Me(p, v))
 	return nil
+}
+
+// myPage is the layout and view of /me as stored: the organisation's
+// limit and clock, the user's planned changes of schedule, the schedule
+// form drawn from the schedule in force, and whether the user has a
+// calendar address.
+func (s *Server) myPage(c *gin.Context, title string) (templates.Page, templates.MeView, error) {
+	u := currentUser(c)
+	ctx := c.Request.Context()
+	p, org, err := s.orgPage(c, title)
+	if err != nil {
+		return p, templates.MeView{}, err
+	}
+	sv, err := s.store.UserScheduleView(ctx, u.ID)
+	if err != nil {
+		return p, templates.MeView{}, err
+	}
+	since, err := s.store.CalendarFeedSince(ctx, u.ID)
+	if err != nil {
+		return p, templates.MeView{}, err
+	}
+	v := templates.MeView{Checked: u.Weekoffs, Version: u.Version, WeekoffsMax: org.WeekoffsMax,
+		Upcoming: sv.Upcoming, FeedSince: since, Editor: myScheduleEditor(u, org.WeekoffsMax, sv.Today)}
+	return p, v, nil
 }
 
 // postMyWeekoffs saves the week-off form, the browser's POST /me/weekoffs.
