@@ -62,6 +62,7 @@ func (s *Store) ParseSchedule(ctx context.Context, f ScheduleFields, allowInheri
 	if errs != nil {
 		return ScheduleInput{}, errs
 	}
+	in.Today = today
 	return in, nil
 }
 

@@ -26,6 +26,9 @@ type ScheduleInput struct {
 	Rules         schedule.Rules
 	Inherit       bool
 	EffectiveFrom schedule.Date
+	// Today is the organisation's date when ParseSchedule read the input,
+	// for telling a change from today from a planned one.
+	Today schedule.Date
 }
 
 // effectiveFrom is the input's date as a query parameter: nil for today,

@@ -46,6 +46,8 @@ type MeView struct {
 	Stale  bool
 	Chosen models.Weekdays
 
+	// Schedule is where the user's days off come from today.
+	Schedule models.UserSchedule
 	// Upcoming are the changes of schedule planned for the user (their
 	// own, their team's, the organisation's), in date order.
 	Upcoming []schedule.Schedule

@@ -55,8 +55,12 @@ func (s *Server) myPage(c *gin.Context, title string) (templates.Page, templates
 	if err != nil {
 		return p, templates.MeView{}, err
 	}
-	v := templates.MeView{Checked: u.Weekoffs, Version: u.Version, WeekoffsMax: org.WeekoffsMax,
-		Upcoming: sv.Upcoming, FeedSince: since, Editor: myScheduleEditor(u, org.WeekoffsMax, sv.Today)}
+	sched, err := u.Schedule()
+	if err != nil {
+		return p, templates.MeView{}, err
+	}
+	v := templates.MeView{Checked: u.Weekoffs, Version: u.Version, WeekoffsMax: org.WeekoffsMax, Schedule: sched,
+		Upcoming: sv.Upcoming, FeedSince: since, Editor: myScheduleEditor(u, sched, org.WeekoffsMax, sv.Today)}
 	return p, v, nil
 }
 

@@ -14,10 +14,10 @@ import (
 // myScheduleEditor is the schedule form of /me drawn from the user's
 // schedule in force: their own rules, or their team's or organisation's
 // with "use those" chosen; from today.
-func myScheduleEditor(u *models.User, maxDays int, today schedule.Date) templates.ScheduleEditor {
-	inherited := u.Schedule.Source == schedule.ScopeTeam || u.Schedule.Source == schedule.ScopeOrganisation
+func myScheduleEditor(u *models.User, sched models.UserSchedule, maxDays int, today schedule.Date) templates.ScheduleEditor {
+	inherited := sched.Source == schedule.ScopeTeam || sched.Source == schedule.ScopeOrganisation
 	e := templates.ScheduleEditor{ID: "schedule", Action: "/me/schedule", Submit: "Save days off", Version: u.Version,
-		InheritLabel: "The organisation's days", MaxDays: maxDays, Today: today, Choice: scheduleChoiceOf(u.Schedule.Rules, inherited)}
+		InheritLabel: "The organisation's days", MaxDays: maxDays, Today: today, Choice: scheduleChoiceOf(sched.Rules, inherited)}
 	if u.TeamName != "" {
 		e.InheritLabel = "My team's days (" + u.TeamName + ")"
 	}
@@ -79,8 +79,7 @@ const dateLayout = "Mon 2 Jan 2006"
 // scheduleSaved is the message after a save: what the user's days are now,
 // or from when a later change applies and what it is.
 func scheduleSaved(u *models.User, in models.ScheduleInput) string {
-	today := schedule.DateOf(u.Today.Date())
-	if in.EffectiveFrom.After(today) {
+	if in.EffectiveFrom.After(in.Today) {
 		what := in.Rules.Words()
 		switch {
 		case in.Inherit && u.TeamName != "":
@@ -92,10 +91,14 @@ func scheduleSaved(u *models.User, in models.ScheduleInput) string {
 		}
 		return "Planned from " + in.EffectiveFrom.Time().Format(dateLayout) + ": " + what + "."
 	}
-	if len(u.Schedule.Rules) == 0 {
+	sched, err := u.Schedule()
+	switch {
+	case err != nil:
+		return "Saved."
+	case len(sched.Rules) == 0:
 		return "Saved: you have no days off."
 	}
-	return "Saved: your days off are now " + u.Schedule.Rules.Words() + "."
+	return "Saved: your days off are now " + sched.Rules.Words() + "."
 }
 
 // cancelMyScheduleForm withdraws one of the user's planned changes, the
