@@ -26,6 +26,7 @@ type fixtures struct {
 	userTokens []string // bearer tokens of employees spread over the table
 	deepCursor string   // a name-sorted cursor 90% of the way down the list
 	session    string   // a browser session cookie, "" when there is no /login
+	feeds      []string // calendar feed paths of the first users, who also have a planned change
 	notes      []string
 }
 
@@ -54,7 +55,10 @@ func newFixtures(ctx context.Context, o options, srv *server, dbURL string, logf
 	if err != nil {
 		fx.notes = append(fx.notes, "HTML /admin/users skipped: "+err.Error())
 	}
-	logf("fixtures: admin token, %d user tokens, deep cursor, session=%t", len(fx.userTokens), fx.session != "")
+	if fx.feeds, err = scheduleFixtures(srv.base, fx.userTokens); err != nil {
+		return nil, err
+	}
+	logf("fixtures: admin token, %d user tokens, deep cursor, session=%t, %d calendar feeds", len(fx.userTokens), fx.session != "", len(fx.feeds))
 	return fx, nil
 }
 

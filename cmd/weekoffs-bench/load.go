@@ -83,6 +83,7 @@ func loadAll(ctx context.Context, o options, srv *server, ctl *control, fx *fixt
 				endpoint{"GET /admin/users (HTML, identity)", c, pid, get(srv.base, "/admin/users", withEncoding(html, identity))})
 		}
 	}
+	eps = append(eps, scheduleEndpoints(o, srv, fx)...)
 	if o.stress > 0 {
 		eps = append(eps, endpoint{"GET /me", o.stress, pid, rotating(http.MethodGet, srv.base+"/me", fx.userTokens, nil, gzip)})
 	}
