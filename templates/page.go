@@ -134,17 +134,21 @@ type FeedView struct {
 
 // UsersView is the admin list of users.
 type UsersView struct {
-	Query, Role, Weekoff string // the filters as given, for the form to show again
-	Sort                 string
-	Limit                int // the page size
-	Errors               models.FieldErrors
-	Users                []models.User
-	Total                int64
-	TotalIsEstimate      bool
-	Columns              []SortColumn
-	NextURL, PrevURL     string // "" when there is no such page
-	Filtered             bool   // whether any filter narrows the list
-	Chart                Chart
+	Query, Role, Weekoff string        // the filters as given, for the form to show again
+	Team                 string        // the team filter as given: a team's id, "none" or ""
+	Teams                []models.Team // the teams the team filter offers, by name
+	// Schedules are the listed users' schedules in force today, by user id.
+	Schedules        map[int64]models.UserSchedule
+	Sort             string
+	Limit            int // the page size
+	Errors           models.FieldErrors
+	Users            []models.User
+	Total            int64
+	TotalIsEstimate  bool
+	Columns          []SortColumn
+	NextURL, PrevURL string // "" when there is no such page
+	Filtered         bool   // whether any filter narrows the list
+	Chart            Chart
 
 	PageSizes []int  // the page sizes offered, Limit among them
 	FirstURL  string // the first page with the same filters
@@ -173,21 +177,36 @@ type Chart struct {
 
 // UserFormView is the form that creates a user (New) or edits one.
 type UserFormView struct {
-	History     []models.HistoryEntry // the user's recorded changes, newest first
-	New         bool
-	ID          int64
-	Heading     string // the stored name of the user being edited
-	Email       string
-	FullName    string
-	Role        string
-	IsActive    bool
-	Checked     models.Weekdays
+	History  []models.HistoryEntry // the user's recorded changes, newest first
+	New      bool
+	ID       int64
+	Heading  string // the stored name of the user being edited
+	Email    string
+	FullName string
+	Role     string
+	IsActive bool
+	Checked  models.Weekdays
+	// DaysShown are the days the boxes showed when the page was first
+	// drawn from the stored user: a save whose boxes still say them leaves
+	// the schedule alone (it may be the team's, or not every week). Nil on
+	// a new user's form, where no day ticked means the team's or the
+	// organisation's schedule.
+	DaysShown   *models.Weekdays
 	WeekoffsMax int
-	Errors      models.FieldErrors // the problems beside the fields, in the form's words
-	Error       string             // a problem with the whole form, such as the last-admin rule
-	Version     int                // the user's version the form was drawn from; 0 for a new user
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	TeamID      int64         // the team chosen; 0 for none
+	Teams       []models.Team // the teams the form offers, by name
+	// TeamName and Schedule are the stored user's team and the schedule in
+	// force for them today, shown beside the form; empty for a new user.
+	TeamName string
+	Schedule models.UserSchedule
+	// Editor, when not nil, is drawn in the page's Schedule section: the
+	// form that changes the user's schedule.
+	Editor    *ScheduleEditor
+	Errors    models.FieldErrors // the problems beside the fields, in the form's words
+	Error     string             // a problem with the whole form, such as the last-admin rule
+	Version   int                // the user's version the form was drawn from; 0 for a new user
+	CreatedAt time.Time
+	UpdatedAt time.Time
 	// BackURL is the list this page was opened from ("/admin/users" and its
 	// filters and page), and From its query, which the form keeps across a save.
 	BackURL, From string
@@ -205,11 +224,15 @@ type UserFormView struct {
 // UserEdit is what the user form sent, for a page that offers to send it
 // again. It never holds the password.
 type UserEdit struct {
-	FullName            string
-	Role                string
-	IsActive            bool
-	Weekoffs            models.Weekdays
-	ConfirmSelfDemotion bool // the admin had confirmed removing their own admin rights
+	FullName string
+	Role     string
+	IsActive bool
+	Weekoffs models.Weekdays
+	// DaysChanged says the edit changed the days; when it did not, sending
+	// it again leaves the user's schedule as it is.
+	DaysChanged         bool
+	TeamID              int64 // 0 for no team
+	ConfirmSelfDemotion bool  // the admin had confirmed removing their own admin rights
 }
 
 // Problem is one line of a refused form's error summary: what is wrong,
@@ -224,6 +247,34 @@ type OrganisationView struct {
 	Name, Timezone, SelfService string
 	WeekoffsMax                 int
 	Errors                      models.FieldErrors
+}
+
+// TeamsView is the admins' list of teams with the form that creates one.
+type TeamsView struct {
+	Teams []models.Team // by name, each with its member count
+	// NewName and NewMinOnDuty are the new-team form as sent, shown again
+	// with Errors beside its fields when it was refused.
+	NewName, NewMinOnDuty string
+	Errors                models.FieldErrors
+}
+
+// TeamView is one team's page: the form that renames it or changes its
+// minimum on duty, its members, its schedule, and how to delete it.
+type TeamView struct {
+	Team models.Team // as stored, with its member count
+	// Name and MinOnDuty are the form's values: as stored, or as sent
+	// when the save was refused with Errors.
+	Name, MinOnDuty string
+	Errors          models.FieldErrors
+	Error           string        // a refused action on the whole team, such as deleting one with members
+	Members         []models.User // the first members by name
+	// Schedules are the members' schedules in force today, by user id.
+	Schedules  map[int64]models.UserSchedule
+	MembersURL string // the users list filtered by the team: every member
+	Schedule   models.ScheduleView
+	// Editor, when not nil, is drawn in the Schedule section under the
+	// schedules: the form that plans a change of the team's schedule.
+	Editor *ScheduleEditor
 }
 
 // ErrorView is a page that says a request could not be answered.

@@ -18,6 +18,10 @@ const (
 	msgNoLongerAdmin      = "You are no longer an admin."
 	msgStaleWeekoffs      = "Your week-offs were changed elsewhere after you opened this page, so nothing was saved."
 	msgPasswordsDifferent = "Choose a new password that is different from your current one"
+	msgTeamExists         = "A team with this name already exists"
+	msgTeamNotEmpty       = "This team has members, so it was not deleted. Move them to another team, or to no team, from their own pages first."
+	msgScheduleInForce    = "That change has taken effect, so it can no longer be cancelled."
+	msgScheduleGone       = "That planned change had already been cancelled."
 )
 
 // The schedule form's words for a day's problem, after the day's name.
@@ -45,6 +49,8 @@ var formWording = map[[2]string]string{
 	{"new_password", "string_too_short"}: passwordTooShort,
 	{"new_password", "string_too_long"}:  passwordTooLong,
 	{"new_password", "value_error"}:      msgPasswordsDifferent,
+	{"team_id", "value_error"}:           "Choose a team from the list",
+	{"min_on_duty", "int_range"}:         "Enter a whole number from 0 to 100,000",
 
 	// A browser without a date picker lets any text through.
 	{"effective_from", "date_from_datetime_parsing"}: "Enter the date as year-month-day, such as 2026-12-01",

@@ -55,7 +55,24 @@ func formPage(c *gin.Context) string {
 		return "/me"
 	case path == "/admin/users":
 		return "/admin/users/new"
-	default: // /admin/users/{id} is the page of its own form
+	default: // /admin/users/{id} and /admin/teams/{id} are the pages of their own forms
+		if team, ok := teamOfAction(path); ok {
+			return team
+		}
 		return path
 	}
+}
+
+// teamOfAction is the team page of a path that only takes a form from it
+// (/admin/teams/{id}/delete, /admin/teams/{id}/schedule/{sid}/cancel).
+func teamOfAction(path string) (string, bool) {
+	rest, ok := strings.CutPrefix(path, "/admin/teams/")
+	if !ok {
+		return "", false
+	}
+	id, action, ok := strings.Cut(rest, "/")
+	if !ok || action != "delete" && !(strings.HasPrefix(action, "schedule/") && strings.HasSuffix(action, "/cancel")) {
+		return "", false
+	}
+	return "/admin/teams/" + id, true
 }

@@ -35,6 +35,9 @@ var nonAPIRoutes = []string{
 	"POST /me/schedule/{sid}/cancel",
 	"POST /admin/users/{id}",
 	"POST /admin/organisation",
+	"POST /admin/teams/{id}",
+	"POST /admin/teams/{id}/delete",
+	"POST /admin/teams/{id}/schedule/{sid}/cancel",
 }
 
 // unrefusedParameters are the operations whose parameters no value makes
