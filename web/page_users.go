@@ -16,9 +16,9 @@ import (
 func (s *Server) usersPage(c *gin.Context) error {
 	q := c.Request.URL.Query()
 	v := templates.UsersView{
-		Query: q.Get("q"), Role: q.Get("role"), Weekoff: q.Get("weekoff"),
+		Query: q.Get("q"), Role: q.Get("role"), Weekoff: q.Get("weekoff"), Team: q.Get("team"),
 		Sort: cmp.Or(q.Get("sort"), "name"), Limit: models.ListLimitDefault,
-		Filtered: q.Get("q") != "" || q.Get("role") != "" || q.Get("weekoff") != "",
+		Filtered: q.Get("q") != "" || q.Get("role") != "" || q.Get("weekoff") != "" || q.Get("team") != "",
 	}
 	status := http.StatusOK
 	f, errs := parseUserFilter(q)
@@ -36,8 +36,16 @@ func (s *Server) usersPage(c *gin.Context) error {
 			return err
 		}
 		v.Users, v.Total, v.TotalIsEstimate = page.Items, page.Total, page.TotalIsEstimate
+		if v.Schedules, err = schedulesOf(page.Items); err != nil {
+			return err
+		}
 		placeOnList(&v, q, f, page)
 	}
+	teams, err := s.store.Teams(c.Request.Context())
+	if err != nil {
+		return err
+	}
+	v.Teams = teams
 	v.PageSizes = pageSizeChoices(v.Limit)
 	v.Columns = sortColumns(q, v.Sort)
 	p, _, err := s.orgPage(c, "Users")
