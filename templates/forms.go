@@ -55,6 +55,7 @@ func userComparison(yours UserEdit, now UserFormView) []compared {
 		{"Full name", yours.FullName, now.FullName},
 		{"Role", roleTitle(yours.Role), roleTitle(now.Role)},
 		{"Active", yesNo(yours.IsActive), yesNo(now.IsActive)},
+		{"Team", teamOf(yours.TeamID, now.Teams), teamOf(now.TeamID, now.Teams)},
 		{"Week-offs", dayList(yours.Weekoffs), dayList(now.Checked)},
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -19,7 +20,11 @@ func (s *Server) userPage(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.renderUserForm(c, http.StatusOK, userFormOf(u))
+	v, err := userFormOf(u)
+	if err != nil {
+		return err
+	}
+	return s.renderUserForm(c, http.StatusOK, v)
 }
 
 // newUserPage shows the empty form that creates a user.
@@ -30,10 +35,37 @@ func (s *Server) newUserPage(c *gin.Context) error {
 // userPost is one post of a user form as read: the input for the model, and
 // what the page needs to show it again.
 type userPost struct {
-	id        int64 // 0 for a new user
-	in        models.UserInput
-	version   int  // the version the form was drawn from
-	confirmed bool // the admin confirmed removing their own admin rights
+	id        int64            // 0 for a new user
+	in        models.UserInput // every field of the form, as sent
+	version   int              // the version the form was drawn from
+	confirmed bool             // the admin confirmed removing their own admin rights
+	// shown are the days the form's boxes showed when it was first drawn
+	// (its weekoffs_shown field); nil when the form did not say.
+	shown *models.Weekdays
+}
+
+// daysUnchanged reports whether the post's boxes say what they showed when
+// the form was first drawn.
+func (p userPost) daysUnchanged() bool {
+	if p.shown == nil {
+		return false
+	}
+	days := models.KnownWeekdays(*p.in.Weekoffs)
+	return len(days) == len(*p.in.Weekoffs) && slices.Equal(days, *p.shown)
+}
+
+// input is what the post asks the store for. The boxes stand for a
+// schedule of whole days every week, which is not every schedule: days
+// left as the form showed them leave the user's schedule alone (their
+// team's, or one of alternate Saturdays), rather than pinning those days
+// as their own; a new user with no day ticked follows their team's or the
+// organisation's schedule.
+func (p userPost) input() models.UserInput {
+	in := p.in
+	if (p.id == 0 && len(*in.Weekoffs) == 0) || (p.id != 0 && p.daysUnchanged()) {
+		in.Weekoffs = nil
+	}
+	return in
 }
 
 // updateUserForm saves the edit form: the browser's POST /admin/users/{id}.
@@ -49,7 +81,7 @@ func (s *Server) updateUserForm(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	post := userPost{id: id, in: userInputFromForm(form), confirmed: form.Get("confirm_self_demotion") == "yes"}
+	post := userPost{id: id, in: userInputFromForm(form), confirmed: form.Get("confirm_self_demotion") == "yes", shown: daysShown(form)}
 	if pw := form.Get("password"); pw != "" {
 		post.in.Password = &pw
 	}
@@ -60,7 +92,7 @@ func (s *Server) updateUserForm(c *gin.Context) error {
 		return s.confirmSelfDemotion(c, post)
 	}
 	if err == nil {
-		u, err = s.store.UpdateUser(c.Request.Context(), id, post.in, post.version)
+		u, err = s.store.UpdateUser(c.Request.Context(), id, post.input(), post.version)
 	}
 	if err != nil {
 		return s.userFormFailed(c, post, err)
@@ -96,9 +128,10 @@ func (s *Server) createUserForm(c *gin.Context) error {
 	in := userInputFromForm(form)
 	email, pw := form.Get("email"), form.Get("password")
 	in.Email, in.Password = &email, &pw
-	u, err := s.store.CreateUser(c.Request.Context(), in)
+	post := userPost{in: in}
+	u, err := s.store.CreateUser(c.Request.Context(), post.input())
 	if err != nil {
-		return s.userFormFailed(c, userPost{in: in}, err)
+		return s.userFormFailed(c, post, err)
 	}
 	s.flashAndRedirect(c, "Created "+u.FullName+".", userPagePath(c, u.ID))
 	return nil
@@ -140,9 +173,13 @@ func (s *Server) userFormFailed(c *gin.Context, post userPost, err error) error 
 func (s *Server) userFormAgain(c *gin.Context, post userPost) (templates.UserFormView, *models.User, error) {
 	in := post.in
 	v := templates.UserFormView{New: post.id == 0, ID: post.id, FullName: shownText(*in.FullName), Role: *in.Role, IsActive: *in.IsActive,
-		Checked: models.KnownWeekdays(*in.Weekoffs), Version: post.version, PasswordDropped: in.Password != nil && *in.Password != ""}
+		Checked: models.KnownWeekdays(*in.Weekoffs), DaysShown: post.shown, Version: post.version,
+		PasswordDropped: in.Password != nil && *in.Password != ""}
 	if in.Email != nil {
 		v.Email = shownText(*in.Email)
+	}
+	if in.TeamID != nil {
+		v.TeamID = *in.TeamID
 	}
 	if v.New {
 		return v, nil, nil
@@ -152,6 +189,13 @@ func (s *Server) userFormAgain(c *gin.Context, post userPost) (templates.UserFor
 		return v, nil, err
 	}
 	v.Heading, v.Email, v.CreatedAt, v.UpdatedAt = u.FullName, u.Email, u.CreatedAt, u.UpdatedAt
+	v.TeamName = u.TeamName
+	if v.Schedule, err = u.Schedule(); err != nil {
+		return v, nil, err
+	}
+	if in.TeamID == nil {
+		v.TeamID = teamIDOf(u)
+	}
 	return v, u, nil
 }
 
@@ -178,10 +222,21 @@ func (s *Server) staleUserForm(c *gin.Context, post userPost) error {
 	if err != nil {
 		return err
 	}
-	v := userFormOf(u)
+	v, err := userFormOf(u)
+	if err != nil {
+		return err
+	}
 	in := post.in
 	v.Refused = &templates.UserEdit{FullName: shownText(*in.FullName), Role: *in.Role, IsActive: *in.IsActive,
-		Weekoffs: models.KnownWeekdays(*in.Weekoffs), ConfirmSelfDemotion: post.confirmed}
+		Weekoffs: models.KnownWeekdays(*in.Weekoffs), DaysChanged: !post.daysUnchanged(), TeamID: v.TeamID,
+		ConfirmSelfDemotion: post.confirmed}
+	if !v.Refused.DaysChanged {
+		// Sent again, the edit leaves the days as they are now.
+		v.Refused.Weekoffs = u.Weekoffs
+	}
+	if in.TeamID != nil {
+		v.Refused.TeamID = *in.TeamID
+	}
 	v.PasswordDropped = in.Password != nil
 	return s.renderUserForm(c, http.StatusConflict, v)
 }
@@ -202,6 +257,9 @@ func (s *Server) renderUserForm(c *gin.Context, status int, v templates.UserForm
 		return err
 	}
 	v.WeekoffsMax = org.WeekoffsMax
+	if v.Teams, err = s.store.Teams(c.Request.Context()); err != nil {
+		return err
+	}
 	// The form's own address, not the one it was posted to, marks where
 	// the navigation is.
 	p.Path = path
@@ -229,18 +287,61 @@ func userPagePath(c *gin.Context, id int64) string {
 }
 
 // userFormOf fills the edit form from a stored user.
-func userFormOf(u *models.User) templates.UserFormView {
+func userFormOf(u *models.User) (templates.UserFormView, error) {
+	sched, err := u.Schedule()
+	shown := slices.Clone(u.Weekoffs)
 	return templates.UserFormView{ID: u.ID, Heading: u.FullName, Email: u.Email, FullName: u.FullName, Role: string(u.Role),
-		IsActive: u.IsActive, Checked: u.Weekoffs, CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt, Version: u.Version}
+		IsActive: u.IsActive, Checked: u.Weekoffs, DaysShown: &shown, TeamID: teamIDOf(u), TeamName: u.TeamName,
+		Schedule: sched, CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt, Version: u.Version}, err
+}
+
+// teamIDOf is the id of a user's team; 0 for none.
+func teamIDOf(u *models.User) int64 {
+	if u.TeamID == nil {
+		return 0
+	}
+	return *u.TeamID
 }
 
 // userInputFromForm reads the fields both user forms hold in full: a missing
-// box or day is false or none.
+// box or day is false or none. The team is read when the form has the
+// field: empty is no team, and a value that is no team's id is refused by
+// the model's validation.
 func userInputFromForm(form url.Values) models.UserInput {
 	name, role, active := form.Get("full_name"), form.Get("role"), form.Get("is_active") == "true"
 	days := form["weekoffs"]
 	if days == nil {
 		days = []string{}
 	}
-	return models.UserInput{FullName: &name, Role: &role, IsActive: &active, Weekoffs: &days}
+	in := models.UserInput{FullName: &name, Role: &role, IsActive: &active, Weekoffs: &days}
+	if raw, ok := form["team_id"]; ok {
+		var team int64
+		if raw[0] != "" {
+			var err error
+			if team, err = strconv.ParseInt(raw[0], 10, 64); err != nil || team < 1 {
+				team = -1
+			}
+		}
+		in.TeamID = &team
+	}
+	return in
+}
+
+// daysShown reads the days a user form's boxes showed when it was first
+// drawn: its weekoffs_shown field, the days' names joined by commas. Nil
+// when the form has none, or one that is not such a list.
+func daysShown(form url.Values) *models.Weekdays {
+	raw, ok := form["weekoffs_shown"]
+	if !ok || len(raw) != 1 {
+		return nil
+	}
+	var names []string
+	if raw[0] != "" {
+		names = strings.Split(raw[0], ",")
+	}
+	days := models.KnownWeekdays(names)
+	if len(days) != len(names) {
+		return nil
+	}
+	return &days
 }
