@@ -107,6 +107,22 @@ func TestBrowserAccessibility(t *testing.T) {
 	}
 	emp := a.user("asha@example.com", models.RoleEmployee, "saturday", "sunday")
 	gone := inactiveUserWithHistory(t, a)
+	// A team with members, a schedule in force and a planned change; an
+	// empty one, which can be deleted.
+	team, err := a.store.CreateTeam(t.Context(), models.TeamInput{Name: new("Support")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	setTeamSchedule(t, a, team.ID, `[{"day": "saturday", "weeks": [2, 4]}, {"day": "sunday"}]`, "")
+	setTeamSchedule(t, a, team.ID, `[{"day": "friday", "part": "afternoon"}]`, day(utcToday().AddDate(0, 0, 14)))
+	joinTeam(t, a, emp.ID, team.ID)
+	follower := a.user("follower@example.com", models.RoleEmployee)
+	joinTeam(t, a, follower.ID, team.ID)
+	empty, err := a.store.CreateTeam(t.Context(), models.TeamInput{Name: new("Night shift")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	teamPage, emptyPage := "/admin/teams/"+itoa(team.ID), "/admin/teams/"+itoa(empty.ID)
 
 	// The check itself: axe runs in a page under the CSP and reports an
 	// image without a text alternative.
@@ -214,6 +230,32 @@ func TestBrowserAccessibility(t *testing.T) {
 				chromedp.SendKeys(chromedp.ID("password"), "long-enough-1"),
 				chromedp.Click(chromedp.CSS(`#user-form button[type=submit]`)),
 			)
+		}},
+		{"users-by-team", admin.Email, func(b *browser) { b.open("/admin/users?team=" + itoa(team.ID)) }},
+		{"user-following-team", admin.Email, func(b *browser) { b.open("/admin/users/" + itoa(follower.ID)) }},
+		{"teams", admin.Email, func(b *browser) { b.open("/admin/teams") }},
+		{"teams-refused", admin.Email, func(b *browser) {
+			b.open("/admin/teams")
+			b.submit(
+				chromedp.SendKeys(chromedp.ID("name"), "support"),
+				chromedp.SetValue(chromedp.ID("min_on_duty"), "many"),
+				chromedp.Click(chromedp.CSS(`#new-team-form button[type=submit]`)),
+			)
+		}},
+		{"team", admin.Email, func(b *browser) { b.open(teamPage) }},
+		{"team-refused", admin.Email, func(b *browser) {
+			b.open(teamPage)
+			b.submit(
+				chromedp.Clear(chromedp.ID("name")),
+				chromedp.Click(chromedp.CSS(`#team-form button[type=submit]`)),
+			)
+		}},
+		{"team-empty", admin.Email, func(b *browser) { b.open(emptyPage) }},
+		{"team-delete-refused", admin.Email, func(b *browser) {
+			b.open(emptyPage)
+			joinTeam(t, a, gone.ID, empty.ID) // someone joins after the page was drawn
+			defer joinTeam(t, a, gone.ID, 0)
+			b.submit(chromedp.Click(chromedp.CSS(`#delete-team-form button`)))
 		}},
 		{"organisation", admin.Email, func(b *browser) { b.open("/admin/organisation") }},
 		{"organisation-refused", admin.Email, func(b *browser) {

@@ -162,7 +162,7 @@ func TestBrowserStaleUserSave(t *testing.T) {
 	)
 	rows := b.comparison()
 	want := []string{"Full name (differs) | Asha Mine | Asha Elsewhere", "Role | Employee | Employee", "Active | Yes | Yes",
-		"Week-offs (differs) | Monday | Saturday"}
+		"Team | No team | No team", "Week-offs (differs) | Monday | Saturday"}
 	if !slices.Equal(rows, want) {
 		t.Errorf("comparison: got %q, want %q", rows, want)
 	}

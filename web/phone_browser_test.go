@@ -82,7 +82,7 @@ func TestBrowserUserCards(t *testing.T) {
 	if run(b, chromedp.Evaluate[bool](`document.getElementById("users").checkVisibility()`)) {
 		t.Error("the phone shows the table as well as the cards")
 	}
-	labels := []string{"Email", "Role", "Active", "Week-offs", "Joined"}
+	labels := []string{"Email", "Role", "Active", "Team", "Week-offs", "Joined"}
 	for _, c := range cards {
 		if !c.NameVisible || len(c.Hidden) > 0 {
 			t.Errorf("card of %s: the name (shown: %v) or the fields %v are not wholly on the screen", c.Name, c.NameVisible, c.Hidden)
@@ -109,7 +109,7 @@ func TestBrowserUserCards(t *testing.T) {
 	if i < 0 {
 		b.fatal("no card for %s", gone.FullName)
 	}
-	want := map[string]string{"Email": gone.Email, "Role": "Employee", "Active": "No", "Week-offs": "Monday, Friday",
+	want := map[string]string{"Email": gone.Email, "Role": "Employee", "Active": "No", "Team": "—", "Week-offs": "every Mon, every Fri",
 		"Joined": gone.CreatedAt.UTC().Format("2 Jan 2006")}
 	if got := cards[i].Fields; !maps.Equal(got, want) {
 		t.Errorf("card of the inactive user: got %v, want %v", got, want)

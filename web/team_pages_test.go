@@ -3,6 +3,7 @@ package web_test
 import (
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -302,6 +303,47 @@ func scheduleOf(t *testing.T, u *models.User) models.UserSchedule {
 		t.Fatal(err)
 	}
 	return sched
+}
+
+// TestStaleUserFormWithTeam: an admin moves a user to a team, leaving the
+// days as drawn, on a form drawn before someone else changed the days. The
+// comparison shows the team as the change and the days as they are now;
+// applying it moves the user and keeps the days changed meanwhile.
+func TestStaleUserFormWithTeam(t *testing.T) {
+	t.Parallel()
+	a, v, emp, _ := renamedMeanwhile(t)
+	team, err := a.store.CreateTeam(t.Context(), models.TeamInput{Name: new("Support")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := "/admin/users/" + itoa(emp.ID)
+	drawn := v.get(path) // drawn now: Sunday
+	version := matches(drawn, `name="version" value="(\d+)"`)[0]
+	monday := []string{"monday"}
+	if _, err := a.store.UpdateUser(t.Context(), emp.ID, models.UserInput{Weekoffs: &monday}, 0); err != nil {
+		t.Fatal(err)
+	}
+	res := v.post(path, url.Values{"full_name": {"Asha Elsewhere"}, "role": {"employee"}, "is_active": {"true"},
+		"weekoffs": {"sunday"}, "weekoffs_shown": {"sunday"}, "team_id": {itoa(team.ID)}, "version": {version}})
+	wantStatus(t, res, http.StatusConflict)
+	body := res.Body.String()
+	for _, row := range []string{`<tr class="differs"><th scope="row">Team <span class="visually-hidden">(differs)</span></th><td>Support</td><td>No team</td>`,
+		`<tr class=""><th scope="row">Week-offs </th><td>Monday</td><td>Monday</td>`} {
+		if !strings.Contains(body, row) {
+			t.Errorf("comparison lacks %s", row)
+		}
+	}
+	apply := body[strings.Index(body, `id="apply-form"`):]
+	apply = apply[:strings.Index(apply, "</form>")]
+	applied := url.Values{}
+	for _, m := range regexp.MustCompile(`name="(\w+)" value="([^"]*)"`).FindAllStringSubmatch(apply, -1) {
+		applied.Add(m[1], m[2])
+	}
+	wantRedirect(t, v.post(path, applied), path)
+	u, _ := a.store.UserByID(t.Context(), emp.ID)
+	if u.TeamID == nil || *u.TeamID != team.ID || !slices.Equal(u.Weekoffs.Strings(), monday) {
+		t.Errorf("after applying: team %v, days %v, want Support and the days changed meanwhile (Monday)", u.TeamID, u.Weekoffs)
+	}
 }
 
 func mustID(t *testing.T, s string) int64 {
