@@ -257,7 +257,7 @@ func (s *Server) renderUserForm(c *gin.Context, status int, v templates.UserForm
 		return err
 	}
 	v.WeekoffsMax = org.WeekoffsMax
-	if v.Teams, err = s.store.Teams(c.Request.Context()); err != nil {
+	if v.Teams, err = s.store.TeamNames(c.Request.Context()); err != nil {
 		return err
 	}
 	// The form's own address, not the one it was posted to, marks where

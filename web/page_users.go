@@ -41,7 +41,7 @@ func (s *Server) usersPage(c *gin.Context) error {
 		}
 		placeOnList(&v, q, f, page)
 	}
-	teams, err := s.store.Teams(c.Request.Context())
+	teams, err := s.store.TeamNames(c.Request.Context())
 	if err != nil {
 		return err
 	}
