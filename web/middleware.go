@@ -14,7 +14,8 @@ import (
 // left out: it can carry search text and cursors that are nobody's business
 // in the logs.
 //
-// It is on every request's path, so it allocates nothing: it calls the
+// It is on every request's path, so its fields allocate nothing (slog's
+// JSON handler still boxes duration_ms, as it does any float): it calls the
 // handler itself (as slog's Logger would, but without looking up the
 // caller's source line, which the line never shows), and its six fields,
 // one more than a slog.Record holds without allocating, travel as one
