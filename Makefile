@@ -13,8 +13,9 @@ help: ## list the targets
 run: ## start the app with demo data at http://127.0.0.1:8080 (creates and seeds a local database once)
 	$(GO) run ./cmd/weekoffs dev
 
-test: ## run every test against the local PostgreSQL, with the race detector
+test: ## run every test against the local PostgreSQL, with the race detector (and the allocation counts without it)
 	$(GO) test -race -count=1 ./...
+	$(GO) test -count=1 -run Allocations ./web
 
 build: ## build the binary into bin/weekoffs
 	$(GO) build -o bin/weekoffs ./cmd/weekoffs

@@ -1,15 +1,20 @@
 package web_test
 
 import (
+	"log/slog"
 	"net/http"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/weekoffs/weekoffs/models"
+	"github.com/weekoffs/weekoffs/models/modelstest"
+	"github.com/weekoffs/weekoffs/web"
 )
 
 // BenchmarkGetMe is GET /me through the whole handler (middleware, JWT,
-// the user query, JSON) without the network, logging at warn as `make
-// bench` runs the server, for CPU profiles of the hot path:
+// the user query, JSON) without the network, logging at warn, for CPU
+// profiles of the hot path:
 //
 //	go test -run '^$' -bench GetMe -cpuprofile cpu.out ./web
 //
@@ -17,6 +22,30 @@ import (
 // measures what the compressor costs a small answer it leaves plain.
 func BenchmarkGetMe(b *testing.B) {
 	a := newApp(b, nil)
+	benchmarkGetMe(b, a)
+}
+
+// BenchmarkGetMeInfo is BenchmarkGetMe at LOG_LEVEL=info, the production
+// default: a JSON request line per request, written to a file with a write
+// per line as slog's handler does on its own. The difference from
+// BenchmarkGetMe is what the request line costs.
+func BenchmarkGetMeInfo(b *testing.B) {
+	f, err := os.Create(filepath.Join(b.TempDir(), "requests.log"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { f.Close() })
+	cfg := modelstest.Config(b)
+	log := slog.New(slog.NewJSONHandler(f, nil))
+	store := modelstest.Open(b, cfg, log)
+	server, err := web.NewServer(cfg, store, log)
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchmarkGetMe(b, &app{t: b, cfg: cfg, store: store, server: server, logs: &modelstest.SyncBuffer{}})
+}
+
+func benchmarkGetMe(b *testing.B, a *app) {
 	a.user("me@example.com", models.RoleEmployee)
 	token := a.token("me@example.com", "password1")
 	for _, bc := range []struct{ name, encoding string }{{"Plain", ""}, {"Gzip", "gzip, deflate, br"}} {

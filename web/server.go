@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 
 	"github.com/gin-gonic/gin"
 	"github.com/klauspost/compress/gzhttp"
@@ -39,6 +40,7 @@ type Server struct {
 	openAPIJSON []byte                      // GET /openapi.json
 
 	pageResponder responder // answers the errors of page routes (installed by the page wrappers)
+	requestLines  sync.Pool // *requestLine, reused by logRequests
 }
 
 // NewServer builds the server and its routes from its dependencies.

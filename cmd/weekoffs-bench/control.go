@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -59,9 +60,10 @@ func (c *control) stop() {
 	}
 }
 
-// controlMain serves GET /me the minimal way: check the HS256 bearer token,
-// read the user by its sub with one pgx query, write the user as JSON. It is
-// what the Python service's replacement is measured against.
+// controlMain serves GET /me and PUT /me/weekoffs the minimal way: check
+// the HS256 bearer token, run one pgx statement by the token's sub, write the
+// user as JSON. It is what the Python service's replacement is measured
+// against.
 func controlMain(args []string) error {
 	fs := flag.NewFlagSet("control", flag.ContinueOnError)
 	addr := fs.String("addr", "127.0.0.1:0", "listen address")
@@ -80,40 +82,12 @@ func controlMain(args []string) error {
 		return err
 	}
 	defer pool.Close()
-	key := []byte(benchSecret)
+	ctl := controlHandlers{pool: pool, key: []byte(benchSecret)}
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /health", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusOK) })
-	mux.HandleFunc("GET /me", func(w http.ResponseWriter, r *http.Request) {
-		raw, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if !ok {
-			http.Error(w, `{"detail":"Not authenticated"}`, http.StatusUnauthorized)
-			return
-		}
-		var claims jwt.RegisteredClaims
-		_, err := jwt.ParseWithClaims(raw, &claims, func(*jwt.Token) (any, error) { return key, nil },
-			jwt.WithValidMethods([]string{"HS256"}), jwt.WithExpirationRequired())
-		if err != nil || claims.Subject == "" {
-			http.Error(w, `{"detail":"Not authenticated"}`, http.StatusUnauthorized)
-			return
-		}
-		var u controlUser
-		var hash string
-		err = pool.QueryRow(r.Context(),
-			"SELECT id, email, full_name, role, is_active, password_hash, weekoffs, created_at, updated_at FROM users WHERE email = $1",
-			strings.ToLower(claims.Subject)).
-			Scan(&u.ID, &u.Email, &u.FullName, &u.Role, &u.IsActive, &hash, &u.Weekoffs, &u.CreatedAt, &u.UpdatedAt)
-		if errors.Is(err, pgx.ErrNoRows) || (err == nil && !u.IsActive) {
-			http.Error(w, `{"detail":"Not authenticated"}`, http.StatusUnauthorized)
-			return
-		}
-		if err != nil {
-			http.Error(w, `{"detail":"Internal Server Error"}`, http.StatusInternalServerError)
-			return
-		}
-		w.Header().Set("Content-Type", "application/json; charset=utf-8")
-		_ = json.NewEncoder(w).Encode(u)
-	})
+	mux.HandleFunc("GET /me", ctl.getMe)
+	mux.HandleFunc("PUT /me/weekoffs", ctl.putMyWeekoffs)
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
@@ -129,6 +103,117 @@ func controlMain(args []string) error {
 		return err
 	}
 	return nil
+}
+
+// controlHandlers are the control's routes, over its pool.
+type controlHandlers struct {
+	pool *pgxpool.Pool
+	key  []byte
+}
+
+// controlUserColumns are the user's columns, the password hash included,
+// as weekoffs reads them.
+const controlUserColumns = "id, email, full_name, role, is_active, password_hash, weekoffs, created_at, updated_at"
+
+func (ctl controlHandlers) getMe(w http.ResponseWriter, r *http.Request) {
+	email, ok := ctl.subject(r)
+	if !ok {
+		http.Error(w, `{"detail":"Not authenticated"}`, http.StatusUnauthorized)
+		return
+	}
+	u, err := scanControlUser(ctl.pool.QueryRow(r.Context(),
+		"SELECT "+controlUserColumns+" FROM users WHERE email = $1", email))
+	writeControlUser(w, u, err)
+}
+
+// putMyWeekoffs is the bare write: one UPDATE … RETURNING of the user's row,
+// without a transaction, a version check, a schedule or a history row.
+func (ctl controlHandlers) putMyWeekoffs(w http.ResponseWriter, r *http.Request) {
+	email, ok := ctl.subject(r)
+	if !ok {
+		http.Error(w, `{"detail":"Not authenticated"}`, http.StatusUnauthorized)
+		return
+	}
+	var body struct {
+		Weekoffs []string `json:"weekoffs"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
+		http.Error(w, `{"detail":"Bad request"}`, http.StatusUnprocessableEntity)
+		return
+	}
+	days, ok := controlWeekdays(body.Weekoffs)
+	if !ok {
+		http.Error(w, `{"detail":"Bad weekoffs"}`, http.StatusUnprocessableEntity)
+		return
+	}
+	u, err := scanControlUser(ctl.pool.QueryRow(r.Context(),
+		"UPDATE users SET weekoffs = $1, updated_at = now(), version = version + 1 WHERE email = $2 AND is_active RETURNING "+controlUserColumns,
+		days, email))
+	writeControlUser(w, u, err)
+}
+
+// subject checks the bearer token and returns the email it names.
+func (ctl controlHandlers) subject(r *http.Request) (string, bool) {
+	raw, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if !ok {
+		return "", false
+	}
+	var claims jwt.RegisteredClaims
+	_, err := jwt.ParseWithClaims(raw, &claims, func(*jwt.Token) (any, error) { return ctl.key, nil },
+		jwt.WithValidMethods([]string{"HS256"}), jwt.WithExpirationRequired())
+	if err != nil || claims.Subject == "" {
+		return "", false
+	}
+	return strings.ToLower(claims.Subject), true
+}
+
+func scanControlUser(row pgx.Row) (controlUser, error) {
+	var u controlUser
+	var hash string
+	err := row.Scan(&u.ID, &u.Email, &u.FullName, &u.Role, &u.IsActive, &hash, &u.Weekoffs, &u.CreatedAt, &u.UpdatedAt)
+	if err == nil && !u.IsActive {
+		err = pgx.ErrNoRows
+	}
+	return u, err
+}
+
+func writeControlUser(w http.ResponseWriter, u controlUser, err error) {
+	if errors.Is(err, pgx.ErrNoRows) {
+		http.Error(w, `{"detail":"Not authenticated"}`, http.StatusUnauthorized)
+		return
+	}
+	if err != nil {
+		http.Error(w, `{"detail":"Internal Server Error"}`, http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	_ = json.NewEncoder(w).Encode(u)
+}
+
+// weekdayNames are the days in week order, as the column stores them.
+var weekdayNames = [7]string{"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+
+// controlWeekdays reads day names as weekoffs does (any case, in full or as
+// three letters, no repeats, at most two) into week order.
+func controlWeekdays(names []string) ([]string, bool) {
+	var off [7]bool
+	for _, name := range names {
+		name = strings.ToLower(strings.TrimSpace(name))
+		i := slices.IndexFunc(weekdayNames[:], func(d string) bool {
+			return name == d || (len(name) == 3 && strings.HasPrefix(d, name))
+		})
+		if i < 0 || off[i] {
+			return nil, false
+		}
+		off[i] = true
+	}
+	days := make([]string, 0, len(names))
+	for i, d := range weekdayNames {
+		if off[i] {
+			days = append(days, d)
+		}
+	}
+	return days, len(days) <= 2
 }
 
 // controlUser is the same user object weekoffs returns.

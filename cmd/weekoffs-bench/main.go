@@ -2,8 +2,9 @@
 // it, starts the built weekoffs binary against it, loads each endpoint at a
 // fixed concurrency for a fixed time with vegeta, and prints a table of
 // throughput, latency, errors and the server's peak memory. It also loads a
-// control, a bare net/http + pgxpool handler doing the same work as GET /me,
-// and prints weekoffs' GET /me throughput as a ratio of it.
+// control, a bare net/http + pgxpool server doing the same work as GET /me
+// and PUT /me/weekoffs (a bare UPDATE … RETURNING), alternately with
+// weekoffs, and prints weekoffs' throughput on each as a ratio of it.
 //
 // All traffic goes to 127.0.0.1; every load run is bounded in time.
 package main
@@ -69,7 +70,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.connections, "c", 64, "concurrent connections for each throughput run (0 skips the admin list's)")
 	fs.IntVar(&o.stress, "stress", 256, "connections for the GET /me error run (0 skips it)")
 	fs.IntVar(&o.latencyConns, "latency-c", 2, "connections for the admin list's latency runs (0 skips them)")
-	fs.IntVar(&o.rounds, "rounds", 2, "how many GET /me and control pairs to run for the ratio")
+	fs.IntVar(&o.rounds, "rounds", 2, "how many weekoffs and control pairs to run for each ratio (GET /me, PUT /me/weekoffs spread and on one row)")
 	fs.StringVar(&o.logLevel, "log-level", "info", "the server's LOG_LEVEL: info, the production default, logs a line per request")
 	fs.StringVar(&o.only, "only", "", "run only the endpoints whose name contains this text")
 	if err := fs.Parse(args); err != nil {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/weekoffs/weekoffs/config"
 	"github.com/weekoffs/weekoffs/models"
@@ -30,6 +31,14 @@ type env struct {
 	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
+	logs   *logOutput // the logger's output: stderr, buffered while serving
+	// logFlushEvery is how often serve writes out buffered log lines.
+	logFlushEvery time.Duration
+}
+
+func newEnv(getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) env {
+	return env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr,
+		logs: newLogOutput(stderr), logFlushEvery: logFlushEvery}
 }
 
 // run is the whole program: it parses the command, loads the configuration
@@ -39,7 +48,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		fmt.Fprintln(stdout, usage)
 		return nil
 	}
-	e := env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
+	e := newEnv(getenv, stdin, stdout, stderr)
 	commands := map[string]func(context.Context, env, []string) error{
 		"serve":      serveCommand,
 		"dev":        devCommand,
@@ -76,7 +85,7 @@ func setup(e env, fs *flag.FlagSet, args []string, load func(func(string) string
 	if err != nil {
 		return config.Config{}, nil, err
 	}
-	log := newLogger(cfg, e.stderr)
+	log := newLogger(cfg, e.logs)
 	if cfg.DatabaseURLNote != "" {
 		log.Info(cfg.DatabaseURLNote)
 	}
@@ -86,15 +95,17 @@ func setup(e env, fs *flag.FlagSet, args []string, load func(func(string) string
 	return cfg, log, nil
 }
 
-// newLogger writes JSON lines in production and readable text in development.
-func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
+// newLogger writes JSON lines in production and readable text in
+// development, to out, which writes warnings and errors out at once.
+func newLogger(cfg config.Config, out *logOutput) *slog.Logger {
 	var level slog.Level
 	_ = level.UnmarshalText([]byte(strings.ToUpper(cfg.LogLevel))) // validated by config.Load
 	opts := &slog.HandlerOptions{Level: level}
+	var h slog.Handler = slog.NewJSONHandler(out, opts)
 	if cfg.Development() {
-		return slog.New(slog.NewTextHandler(w, opts))
+		h = slog.NewTextHandler(out, opts)
 	}
-	return slog.New(slog.NewJSONHandler(w, opts))
+	return slog.New(flushOnWarn{h, out})
 }
 
 // withStore opens the database, waits for it to answer, migrates it if

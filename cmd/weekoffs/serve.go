@@ -58,6 +58,10 @@ func serve(ctx context.Context, cfg config.Config, store *models.Store, log *slo
 	}
 	log.Info("listening", "url", "http://"+ln.Addr().String(), "env", cfg.Env, "pool_max", cfg.PoolMax)
 	fmt.Fprintf(e.stdout, "weekoffs is serving at http://%s\n", ln.Addr())
+	// From here on there is a line per request: buffer them, and write out
+	// the last of them, down to "stopped", when serving ends.
+	stopBuffering := e.logs.buffer(e.logFlushEvery)
+	defer stopBuffering()
 
 	// Schedules that take effect on a later date are applied to the days
 	// the list filters on when their date comes; stopped before the store closes.
@@ -77,6 +81,7 @@ func serve(ctx context.Context, cfg config.Config, store *models.Store, log *slo
 	case <-ctx.Done():
 	}
 	log.Info("shutting down", "grace", shutdownGrace)
+	_ = e.logs.Flush() // at once, not after the grace
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
