@@ -43,7 +43,7 @@ func (s *Server) logRequests(c *gin.Context) {
 	}
 	attrs := append(line.attrs[:0],
 		slog.String("method", c.Request.Method),
-		slog.String("path", c.Request.URL.Path),
+		slog.String("path", loggedPath(c)),
 		slog.Int("status", status),
 		slog.Float64("duration_ms", float64(end.Sub(start).Microseconds())/1000),
 		slog.Int("bytes", c.Writer.Size()),
@@ -56,6 +56,18 @@ func (s *Server) logRequests(c *gin.Context) {
 	_ = h.Handle(ctx, r)
 	line.attrs = [len(line.attrs)]slog.Attr{} // holds no request's strings while pooled
 	s.requestLines.Put(line)
+}
+
+// feedRoute is the route whose path is a secret: a calendar feed's key.
+const feedRoute = "/calendar/:file"
+
+// loggedPath is the request's path as the log may keep it: a calendar
+// feed's address is its credential, so its route stands in for it.
+func loggedPath(c *gin.Context) string {
+	if c.FullPath() == feedRoute {
+		return feedRoute
+	}
+	return c.Request.URL.Path
 }
 
 // requestLine holds the fields of one request line while it is written.

@@ -49,7 +49,7 @@ func (s *Server) routes() {
 	r.POST("/me/schedule/:sid/cancel", s.page(s.cancelMyScheduleForm))
 	get("/me/calendar", s.byAccept(s.page(s.myCalendarPage), s.api(s.getCalendar(meID))))
 	r.POST("/me/calendar-feed", s.byAccept(s.page(s.newCalendarFeedPage), s.api(s.newCalendarFeed)))
-	get("/calendar/:file", s.publicAPI(s.calendarFeed))
+	get(feedRoute, s.publicAPI(s.calendarFeed))
 	r.PUT("/me/password", s.api(s.putMyPassword))
 	r.POST("/me/password", s.page(s.postMyPassword))
 

@@ -294,4 +294,14 @@ func TestCalendarFeed(t *testing.T) {
 	a.do(call{method: "GET", path: path, want: http.StatusNotFound})
 	a.do(call{method: "GET", path: next.URL[strings.Index(next.URL, "/calendar/"):], want: http.StatusOK})
 	a.do(call{method: "GET", path: "/calendar/not-a-key.ics", want: http.StatusNotFound})
+	// The address is the credential: the request log keeps the route, not the key.
+	for _, u := range []string{feed.URL, next.URL} {
+		key := strings.TrimSuffix(u[strings.LastIndex(u, "/")+1:], ".ics")
+		if strings.Contains(a.logs.String(), key) {
+			t.Errorf("the log shows a feed's key %q", key)
+		}
+	}
+	if !strings.Contains(a.logs.String(), `"path":"/calendar/:file"`) {
+		t.Error("the feed's requests are not logged")
+	}
 }
