@@ -91,7 +91,7 @@ func (s *Server) recoverPanics(c *gin.Context) {
 			if v == http.ErrAbortHandler {
 				panic(v)
 			}
-			s.log.Error("panic", "path", c.Request.URL.Path, "panic", v, "stack", string(debug.Stack()))
+			s.log.Error("panic", "path", loggedPath(c), "panic", v, "stack", string(debug.Stack()))
 			if !c.Writer.Written() {
 				s.fail(c, errStatus(http.StatusInternalServerError, "Internal Server Error"))
 			}
