@@ -80,6 +80,9 @@ type ScheduleEditor struct {
 	MaxDays      int           // the organisation's limit of days off
 	Today        schedule.Date // the earliest date a change may take effect
 	Choice       ScheduleChoice
+	// OwnLabel, with InheritLabel, is the other choice, in the words of
+	// whoever the page is about ("My own days, as set below").
+	OwnLabel string
 
 	// The problems of a refused save, in the form's words; the days'
 	// own are in Choice.Days.
