@@ -241,6 +241,7 @@ func (s *Server) staleUserForm(c *gin.Context, post userPost) error {
 	return s.renderUserForm(c, http.StatusConflict, v)
 }
 
+// renderUserForm draws the page of the user form v (renderUserPage).
 func (s *Server) renderUserForm(c *gin.Context, status int, v templates.UserFormView) error {
 	return s.renderUserPage(c, status, v, nil)
 }
