@@ -80,6 +80,9 @@ type ScheduleEditor struct {
 	MaxDays      int           // the organisation's limit of days off
 	Today        schedule.Date // the earliest date a change may take effect
 	Choice       ScheduleChoice
+	// OwnLabel, with InheritLabel, is the other choice, in the words of
+	// whoever the page is about ("My own days, as set below").
+	OwnLabel string
 
 	// The problems of a refused save, in the form's words; the days'
 	// own are in Choice.Days.
@@ -199,6 +202,10 @@ type UserFormView struct {
 	// force for them today, shown beside the form; empty for a new user.
 	TeamName string
 	Schedule models.UserSchedule
+	// Upcoming are the changes of schedule planned for the user (their
+	// own, which the page can cancel, their team's and the
+	// organisation's), in date order.
+	Upcoming []schedule.Schedule
 	// Editor, when not nil, is drawn in the page's Schedule section: the
 	// form that changes the user's schedule.
 	Editor    *ScheduleEditor
@@ -242,11 +249,16 @@ type Problem struct {
 	Message string
 }
 
-// OrganisationView is the form of the organisation's settings, as stored or as sent.
+// OrganisationView is the form of the organisation's settings, as stored or
+// as sent, and the organisation's default schedule: in force, planned, and
+// the form that changes it.
 type OrganisationView struct {
 	Name, Timezone, SelfService string
 	WeekoffsMax                 int
 	Errors                      models.FieldErrors
+	Error                       string // a refused action, such as cancelling a change in force
+	Schedule                    models.ScheduleView
+	Editor                      ScheduleEditor
 }
 
 // TeamsView is the admins' list of teams with the form that creates one.

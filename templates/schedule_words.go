@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/weekoffs/weekoffs/models"
 	"github.com/weekoffs/weekoffs/models/schedule"
 )
 
@@ -91,6 +90,10 @@ func dayDate(d schedule.Date) string {
 // monthName writes a month as "December 2026".
 func monthName(d schedule.Date) string { return d.Time().Format("January 2006") }
 
+// Refused reports whether a save of the form was refused: it shows what
+// was sent, with its problems or the note that the person had changed.
+func (e ScheduleEditor) Refused() bool { return e.Stale || len(scheduleProblems(e)) > 0 }
+
 // scheduleProblems lists a refused schedule form's problems in the order
 // of its fields, each linking to its control.
 func scheduleProblems(e ScheduleEditor) []Problem {
@@ -136,19 +139,54 @@ func sourceWords(source schedule.Scope, team string) string {
 	return "Nobody yet"
 }
 
-// plannedWords says what a planned change does for the signed-in user.
-func plannedWords(sc schedule.Schedule, u *models.User) string {
+// plannedWords says what a planned change does for a person in the team
+// named team ("" for none), in the words of whoever reads it: "your" for
+// the person themselves, "their" for an admin.
+func plannedWords(sc schedule.Schedule, team, whose string) string {
 	switch {
-	case sc.Scope == schedule.ScopeUser && sc.Inherit && u.TeamName != "":
-		return "back to your team's days"
+	case sc.Scope == schedule.ScopeUser && sc.Inherit && team != "":
+		return "back to " + whose + " team's days"
 	case sc.Scope == schedule.ScopeUser && sc.Inherit:
 		return "back to the organisation's days"
 	case sc.Scope == schedule.ScopeTeam:
-		return "your team's days become: " + sc.Rules.Words()
+		return whose + " team's days become: " + sc.Rules.Words()
 	case sc.Scope == schedule.ScopeOrganisation:
 		return "the organisation's days become: " + sc.Rules.Words()
 	}
 	return rulesWords(sc.Rules)
+}
+
+// personPlanned is plannedWords for plannedChanges.
+func personPlanned(team, whose string) func(schedule.Schedule) string {
+	return func(sc schedule.Schedule) string { return plannedWords(sc, team, whose) }
+}
+
+// sharedPlanned says a team's or the organisation's planned change: its rules.
+func sharedPlanned(sc schedule.Schedule) string { return rulesWords(sc.Rules) }
+
+// cancelOwn gives where the form that cancels a person's own planned change
+// posts, under their page's path (/me, /admin/users/7), keeping the list's
+// place (from). Their team's and the organisation's changes are not theirs
+// to cancel: "".
+func cancelOwn(page, from string) func(schedule.Schedule) string {
+	return func(sc schedule.Schedule) string {
+		if sc.Scope != schedule.ScopeUser {
+			return ""
+		}
+		return WithFrom(cancelURL(page, sc.ID), from)
+	}
+}
+
+// cancelShared gives where the form that cancels one of a team's or the
+// organisation's planned changes posts, under its page's path.
+func cancelShared(page string) func(schedule.Schedule) string {
+	return func(sc schedule.Schedule) string { return cancelURL(page, sc.ID) }
+}
+
+// cancelURL is where the form that cancels the planned change sid posts,
+// under the path of the page that lists it.
+func cancelURL(page string, sid int64) string {
+	return page + "/schedule/" + strconv.FormatInt(sid, 10) + "/cancel"
 }
 
 // partWords says a day of the calendar in words: "Off", "Morning off".

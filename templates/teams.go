@@ -97,9 +97,3 @@ func teamListed(filter string, teams []models.Team) bool {
 	}
 	return false
 }
-
-// cancelScheduleURL is where the form that cancels one of a team's
-// upcoming changes of schedule posts.
-func cancelScheduleURL(team, sid int64) string {
-	return teamURL(team) + "/schedule/" + strconv.FormatInt(sid, 10) + "/cancel"
-}

@@ -123,6 +123,20 @@ func TestBrowserAccessibility(t *testing.T) {
 		t.Fatal(err)
 	}
 	teamPage, emptyPage := "/admin/teams/"+itoa(team.ID), "/admin/teams/"+itoa(empty.ID)
+	// The organisation's default schedule, with a change planned.
+	setTeamSchedule(t, a, 0, `[{"day": "sunday"}]`, "")
+	setTeamSchedule(t, a, 0, `[{"day": "saturday", "weeks": "alternate"}, {"day": "sunday"}]`, day(utcToday().AddDate(0, 0, 21)))
+	later := day(utcToday().AddDate(0, 0, 10))
+	// refuseSchedule sends the schedule form of the page shown with two
+	// problems: a third day off, and chosen weeks with none ticked.
+	refuseSchedule := func(b *browser) {
+		b.submit(
+			chromedp.SetValue(chromedp.ID("schedule-part-monday"), "full"),
+			chromedp.SetValue(chromedp.ID("schedule-part-tuesday"), "morning"),
+			chromedp.SetValue(chromedp.ID("schedule-weeks-tuesday"), "nth"),
+			chromedp.Click(chromedp.CSS(`#schedule-form button[type=submit]`)),
+		)
+	}
 
 	// The check itself: axe runs in a page under the CSP and reports an
 	// image without a text alternative.
@@ -132,7 +146,16 @@ func TestBrowserAccessibility(t *testing.T) {
 		t.Fatalf("axe on a page with an image without alt: got %v, want image-alt (critical)", found)
 	}
 
+	// renameEmp changes the employee behind an admin's back, so that the
+	// page the admin has open is stale.
 	renamed := 0
+	renameEmp := func() {
+		renamed++
+		name := fmt.Sprintf("Asha Elsewhere %d", renamed)
+		if _, err := a.store.UpdateUser(t.Context(), emp.ID, models.UserInput{FullName: &name}, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
 	visits := []a11yVisit{
 		{"sign-in", "", func(b *browser) { b.open("/login") }},
 		{"sign-in-refused", "", func(b *browser) {
@@ -201,11 +224,7 @@ func TestBrowserAccessibility(t *testing.T) {
 		}},
 		{"user-stale-save", admin.Email, func(b *browser) {
 			b.open("/admin/users/" + itoa(emp.ID))
-			renamed++
-			name := fmt.Sprintf("Asha Elsewhere %d", renamed)
-			if _, err := a.store.UpdateUser(t.Context(), emp.ID, models.UserInput{FullName: &name}, 0); err != nil {
-				t.Fatal(err)
-			}
+			renameEmp()
 			b.submit(
 				chromedp.Click(chromedp.ID("weekoffs-saturday")),
 				chromedp.Click(chromedp.CSS(`#user-form button[type=submit]`)),
@@ -231,6 +250,19 @@ func TestBrowserAccessibility(t *testing.T) {
 				chromedp.Click(chromedp.CSS(`#user-form button[type=submit]`)),
 			)
 		}},
+		{"user-schedule-planned", admin.Email, func(b *browser) {
+			b.open("/admin/users/" + itoa(emp.ID))
+			b.submit(alternateSaturdaysInBrowser(later)...)
+		}},
+		{"user-schedule-refused", admin.Email, func(b *browser) {
+			b.open("/admin/users/" + itoa(emp.ID))
+			refuseSchedule(b)
+		}},
+		{"user-schedule-stale", admin.Email, func(b *browser) {
+			b.open("/admin/users/" + itoa(emp.ID))
+			renameEmp()
+			b.submit(alternateSaturdaysInBrowser(later)...)
+		}},
 		{"users-by-team", admin.Email, func(b *browser) { b.open("/admin/users?team=" + itoa(team.ID)) }},
 		{"user-following-team", admin.Email, func(b *browser) { b.open("/admin/users/" + itoa(follower.ID)) }},
 		{"teams", admin.Email, func(b *browser) { b.open("/admin/teams") }},
@@ -250,6 +282,14 @@ func TestBrowserAccessibility(t *testing.T) {
 				chromedp.Click(chromedp.CSS(`#team-form button[type=submit]`)),
 			)
 		}},
+		{"team-schedule-planned", admin.Email, func(b *browser) {
+			b.open(teamPage)
+			b.submit(alternateSaturdaysInBrowser(later)...)
+		}},
+		{"team-schedule-refused", admin.Email, func(b *browser) {
+			b.open(teamPage)
+			refuseSchedule(b)
+		}},
 		{"team-empty", admin.Email, func(b *browser) { b.open(emptyPage) }},
 		{"team-delete-refused", admin.Email, func(b *browser) {
 			b.open(emptyPage)
@@ -265,6 +305,14 @@ func TestBrowserAccessibility(t *testing.T) {
 				chromedp.SendKeys(chromedp.ID("timezone"), "Mars/Olympus"),
 				chromedp.Click(chromedp.CSS(`#organisation-form button[type=submit]`)),
 			)
+		}},
+		{"organisation-schedule-planned", admin.Email, func(b *browser) {
+			b.open("/admin/organisation")
+			b.submit(alternateSaturdaysInBrowser(later)...)
+		}},
+		{"organisation-schedule-refused", admin.Email, func(b *browser) {
+			b.open("/admin/organisation")
+			refuseSchedule(b)
 		}},
 		{"not-found", admin.Email, func(b *browser) { b.open("/admin/users/999999999") }},
 	}

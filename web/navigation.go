@@ -55,24 +55,36 @@ func formPage(c *gin.Context) string {
 		return "/me"
 	case path == "/admin/users":
 		return "/admin/users/new"
-	default: // /admin/users/{id} and /admin/teams/{id} are the pages of their own forms
-		if team, ok := teamOfAction(path); ok {
-			return team
+	default: // /admin/users/{id}, /admin/teams/{id} and /admin/organisation are the pages of their own forms
+		if page, ok := pageOfAction(path); ok {
+			return page
 		}
 		return path
 	}
 }
 
-// teamOfAction is the team page of a path that only takes a form from it
-// (/admin/teams/{id}/delete, /admin/teams/{id}/schedule/{sid}/cancel).
-func teamOfAction(path string) (string, bool) {
-	rest, ok := strings.CutPrefix(path, "/admin/teams/")
-	if !ok {
-		return "", false
+// pageOfAction is the page that holds the form of a path that takes only a
+// form from it: a team's delete button, and the schedule forms of a user,
+// a team and the organisation (…/schedule, …/schedule/{sid}/cancel).
+func pageOfAction(path string) (string, bool) {
+	if action, ok := strings.CutPrefix(path, "/admin/organisation/"); ok && scheduleAction(action) {
+		return "/admin/organisation", true
 	}
-	id, action, ok := strings.Cut(rest, "/")
-	if !ok || action != "delete" && !(strings.HasPrefix(action, "schedule/") && strings.HasSuffix(action, "/cancel")) {
-		return "", false
+	for _, list := range []string{"/admin/teams/", "/admin/users/"} {
+		rest, ok := strings.CutPrefix(path, list)
+		if !ok {
+			continue
+		}
+		id, action, ok := strings.Cut(rest, "/")
+		if ok && (scheduleAction(action) || list == "/admin/teams/" && action == "delete") {
+			return list + id, true
+		}
 	}
-	return "/admin/teams/" + id, true
+	return "", false
+}
+
+// scheduleAction reports whether the rest of a page's path is one of its
+// schedule forms: schedule, or schedule/{sid}/cancel.
+func scheduleAction(action string) bool {
+	return action == "schedule" || strings.HasPrefix(action, "schedule/") && strings.HasSuffix(action, "/cancel")
 }

@@ -34,9 +34,14 @@ var nonAPIRoutes = []string{
 	"POST /me/schedule",
 	"POST /me/schedule/{sid}/cancel",
 	"POST /admin/users/{id}",
+	"POST /admin/users/{id}/schedule",
+	"POST /admin/users/{id}/schedule/{sid}/cancel",
 	"POST /admin/organisation",
+	"POST /admin/organisation/schedule",
+	"POST /admin/organisation/schedule/{sid}/cancel",
 	"POST /admin/teams/{id}",
 	"POST /admin/teams/{id}/delete",
+	"POST /admin/teams/{id}/schedule",
 	"POST /admin/teams/{id}/schedule/{sid}/cancel",
 }
 

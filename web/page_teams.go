@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"net/url"
@@ -113,31 +114,34 @@ func (s *Server) deleteTeamForm(c *gin.Context) error {
 	return nil
 }
 
+// postTeamScheduleForm saves the schedule form of a team's page: the
+// browser's PUT /admin/teams/{id}/schedule (see postSchedule).
+func (s *Server) postTeamScheduleForm(c *gin.Context) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	return s.postSchedule(c, scheduleForm{
+		save: s.saveShared(id),
+		page: teamPath(id),
+		redraw: func(status int, refused refusedSchedule) error {
+			return s.renderTeam(c, status, id, func(v *templates.TeamView) { refused.onto(v.Editor) })
+		},
+	})
+}
+
 // cancelTeamScheduleForm cancels one of a team's upcoming changes of
-// schedule: the browser's DELETE /admin/teams/{id}/schedule/{sid}. A change
-// that took effect meanwhile is not cancelled, and the page says so; one
-// already cancelled is what was asked for.
+// schedule: the browser's DELETE /admin/teams/{id}/schedule/{sid} (see
+// cancelPlanned).
 func (s *Server) cancelTeamScheduleForm(c *gin.Context) error {
 	id, err := idParam(c)
 	if err != nil {
 		return err
 	}
-	sid, err := scheduleIDParam(c)
-	if err != nil {
-		return err
-	}
-	err = s.store.CancelScopeSchedule(c.Request.Context(), id, sid)
-	switch {
-	case errors.Is(err, models.ErrScheduleInForce):
-		return s.renderTeam(c, http.StatusConflict, id, func(v *templates.TeamView) { v.Error = msgScheduleInForce })
-	case errors.Is(err, models.ErrScheduleNotFound):
-		s.flashAndRedirect(c, msgScheduleGone, teamPath(id))
-		return nil
-	case err != nil:
-		return err
-	}
-	s.flashAndRedirect(c, "Cancelled the planned change.", teamPath(id))
-	return nil
+	cancel := func(ctx context.Context, sid int64) error { return s.store.CancelScopeSchedule(ctx, id, sid) }
+	return s.cancelPlanned(c, cancel, teamPath(id), func(status int, msg string) error {
+		return s.renderTeam(c, status, id, func(v *templates.TeamView) { v.Error = msg })
+	})
 }
 
 // renderTeam draws team id's page from what is stored; edit, if not nil,
@@ -160,13 +164,18 @@ func (s *Server) renderTeam(c *gin.Context, status int, id int64, edit func(*tem
 	if err != nil {
 		return err
 	}
+	p, org, err := s.orgPage(c, t.Name)
+	if err != nil {
+		return err
+	}
+	editor := sharedEditor(teamPath(id)+"/schedule", sched, org.WeekoffsMax)
 	v := templates.TeamView{Team: *t, Name: t.Name, MinOnDuty: strconv.Itoa(t.MinOnDuty), Members: members.Items,
-		Schedules: schedules, MembersURL: listURL(url.Values{"team": {strconv.FormatInt(id, 10)}}, nil), Schedule: sched}
+		Schedules: schedules, MembersURL: listURL(url.Values{"team": {strconv.FormatInt(id, 10)}}, nil), Schedule: sched,
+		Editor: &editor}
 	if edit != nil {
 		edit(&v)
 	}
-	p := s.newPage(c, t.Name)
-	if v.Error != "" || len(v.Errors) > 0 {
+	if v.Error != "" || len(v.Errors) > 0 || editor.Refused() {
 		p.Title = "Error: " + t.Name
 	}
 	// The page's own address, not the one a form posted to, marks where

@@ -241,29 +241,53 @@ func (s *Server) staleUserForm(c *gin.Context, post userPost) error {
 	return s.renderUserForm(c, http.StatusConflict, v)
 }
 
+// renderUserForm draws the page of the user form v (renderUserPage).
 func (s *Server) renderUserForm(c *gin.Context, status int, v templates.UserFormView) error {
+	return s.renderUserPage(c, status, v, nil)
+}
+
+// renderUserPage draws the user form v and, for a stored user, their
+// history, planned changes of schedule and the schedule form drawn from
+// what is stored; edit, if not nil, puts a refused schedule form or
+// cancellation on the page.
+func (s *Server) renderUserPage(c *gin.Context, status int, v templates.UserFormView, edit func(*templates.UserFormView)) error {
+	ctx := c.Request.Context()
 	v.BackURL, v.From = listFrom(c.Query("from"))
 	title, path := "New user", "/admin/users/new"
 	if !v.New {
 		title, path = v.Heading, userPath(v.ID)
-		history, err := s.store.History(c.Request.Context(), v.ID, historyLimit)
-		if err != nil {
-			return err
-		}
-		v.History = history
 	}
 	p, org, err := s.orgPage(c, title)
 	if err != nil {
 		return err
 	}
 	v.WeekoffsMax = org.WeekoffsMax
-	if v.Teams, err = s.store.TeamNames(c.Request.Context()); err != nil {
+	if v.Teams, err = s.store.TeamNames(ctx); err != nil {
 		return err
+	}
+	if !v.New {
+		if v.History, err = s.store.History(ctx, v.ID, historyLimit); err != nil {
+			return err
+		}
+		sv, err := s.store.UserScheduleView(ctx, v.ID)
+		if err != nil {
+			return err
+		}
+		v.Upcoming = sv.Upcoming
+		e := personEditor(templates.WithFrom(path+"/schedule", v.From), v.Schedule, v.Version, org.WeekoffsMax, sv.Today)
+		e.OwnLabel, e.InheritLabel = "Their own days, as set below", "The organisation's days"
+		if v.TeamName != "" {
+			e.InheritLabel = "Their team's days (" + v.TeamName + ")"
+		}
+		v.Editor = &e
+	}
+	if edit != nil {
+		edit(&v)
 	}
 	// The form's own address, not the one it was posted to, marks where
 	// the navigation is.
 	p.Path = path
-	if v.Error != "" || len(v.Errors) > 0 || v.Refused != nil {
+	if v.Error != "" || len(v.Errors) > 0 || v.Refused != nil || (v.Editor != nil && v.Editor.Refused()) {
 		p.Title = "Error: " + title
 	}
 	s.render(c, status, templates.UserForm(p, v))

@@ -153,7 +153,9 @@ func historyScrolls(b *browser) {
 	if !run(b, chromedp.Evaluate[bool](`(e => e.scrollWidth > e.clientWidth)(document.querySelector('`+region+`'))`)) {
 		b.t.Error("the history does not scroll on a phone")
 	}
-	for range 30 {
+	// The whole page is tabbed through: the user form and the schedule
+	// form (seven days of controls) come before the history.
+	for range 150 {
 		if run(b, chromedp.Evaluate[bool](`document.activeElement === document.querySelector('`+region+`')`)) {
 			break
 		}

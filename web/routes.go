@@ -62,7 +62,9 @@ func (s *Server) routes() {
 	r.POST("/admin/users/:id", s.changesUsers(s.adminPage(s.updateUserForm)))
 	get("/admin/users/:id/schedule", s.adminAPI(s.getUserSchedule(idParam)))
 	r.PUT("/admin/users/:id/schedule", s.changesUsers(s.adminAPI(s.putUserSchedule(idParam))))
+	r.POST("/admin/users/:id/schedule", s.changesUsers(s.adminPage(s.postUserScheduleForm)))
 	r.DELETE("/admin/users/:id/schedule/:sid", s.adminAPI(s.cancelUserSchedule(idParam)))
+	r.POST("/admin/users/:id/schedule/:sid/cancel", s.adminPage(s.cancelUserScheduleForm))
 	get("/admin/users/:id/calendar", s.adminAPI(s.getCalendar(idParam)))
 
 	get("/admin/teams", s.byAccept(s.adminPage(s.teamsPage), s.adminAPI(s.listTeams)))
@@ -74,6 +76,7 @@ func (s *Server) routes() {
 	r.POST("/admin/teams/:id/delete", s.adminPage(s.deleteTeamForm))
 	get("/admin/teams/:id/schedule", s.adminAPI(s.getScopeSchedule(teamOfPath)))
 	r.PUT("/admin/teams/:id/schedule", s.changesUsers(s.adminAPI(s.putScopeSchedule(teamOfPath))))
+	r.POST("/admin/teams/:id/schedule", s.changesUsers(s.adminPage(s.postTeamScheduleForm)))
 	r.DELETE("/admin/teams/:id/schedule/:sid", s.adminAPI(s.cancelScopeSchedule(teamOfPath)))
 	r.POST("/admin/teams/:id/schedule/:sid/cancel", s.adminPage(s.cancelTeamScheduleForm))
 
@@ -82,7 +85,9 @@ func (s *Server) routes() {
 	r.POST("/admin/organisation", s.adminPage(s.updateOrganisationForm))
 	get("/admin/organisation/schedule", s.adminAPI(s.getScopeSchedule(organisation)))
 	r.PUT("/admin/organisation/schedule", s.changesUsers(s.adminAPI(s.putScopeSchedule(organisation))))
+	r.POST("/admin/organisation/schedule", s.changesUsers(s.adminPage(s.postOrganisationScheduleForm)))
 	r.DELETE("/admin/organisation/schedule/:sid", s.adminAPI(s.cancelScopeSchedule(organisation)))
+	r.POST("/admin/organisation/schedule/:sid/cancel", s.adminPage(s.cancelOrganisationScheduleForm))
 }
 
 // getAndHead are the methods of a route that reads: HEAD answers as GET.

@@ -200,7 +200,7 @@ func TestTeamScheduleOnPages(t *testing.T) {
 	t.Run("TeamPage", func(t *testing.T) {
 		res := v.get(page)
 		wantBody(t, res, `<h2 id="schedule-heading">Schedule</h2>`, "<strong>2nd &amp; 4th Sat, every Sun</strong>",
-			"From "+dateWordsOf(t, later)+": <strong>every Fri</strong>",
+			"From "+dateWordsOf(t, later)+": Every Fri",
 			`action="`+page+`/schedule/`+itoa(planned.ID)+`/cancel"`, "2 members")
 	})
 
