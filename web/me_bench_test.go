@@ -62,3 +62,20 @@ func benchmarkGetMe(b *testing.B, a *app) {
 		})
 	}
 }
+
+// BenchmarkPutWeekoffs is PUT /me/weekoffs through the whole handler,
+// alternating two sets of days so that every write changes the user: the
+// sign-in's user read, then the one-round-trip write (the schedule, its
+// history, the user's state, the read back).
+func BenchmarkPutWeekoffs(b *testing.B) {
+	a := newApp(b, nil)
+	a.user("me@example.com", models.RoleEmployee, "sun")
+	token := a.token("me@example.com", "password1")
+	bodies := []any{map[string]any{"weekoffs": []string{"saturday", "sunday"}}, map[string]any{"weekoffs": []string{"friday"}}}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		a.do(call{method: http.MethodPut, path: "/me/weekoffs", token: token, body: bodies[i%2], want: http.StatusOK})
+		i++
+	}
+}
