@@ -294,7 +294,7 @@ func TestExportUsersCSVInBrowser(t *testing.T) {
 func TestExportUsersCSVStreams(t *testing.T) {
 	t.Parallel()
 	a := newApp(t, nil)
-	const users = 20000
+	const users = 3000
 	if _, err := a.store.Seed(t.Context(), users, "password1", nil); err != nil {
 		t.Fatal(err)
 	}
