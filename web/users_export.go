@@ -19,7 +19,7 @@ var exportParams = [...]string{"q", "role", "weekoff", "team", "sort"}
 
 // Bounds of an export, which outlives REQUEST_TIMEOUT: a million users take
 // seconds, and a slow reader longer. The file must be done within
-// exportTimeout, and the reader must take each part within exportWriteWait,
+// exportTimeout, and the reader must take each write within exportWriteWait,
 // so that a reader who stops reading frees the database connection soon.
 const (
 	exportTimeout   = 10 * time.Minute
@@ -82,15 +82,9 @@ func (s *Server) exportUsers(c *gin.Context) error {
 	// request's deadline goes. A reader who hangs up ends it through a failed write.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.Request.Context()), exportTimeout)
 	defer cancel()
-	rc := http.NewResponseController(c.Writer)
+	w := &patientWriter{w: c.Writer, rc: http.NewResponseController(c.Writer)}
 	c.Status(http.StatusOK)
-	n, err := s.store.ExportUsersCSV(ctx, f, c.Writer, func(int64) error {
-		// Not every writer has a deadline to move (ErrNotSupported in tests).
-		if err := rc.SetWriteDeadline(time.Now().Add(exportWriteWait)); err != nil && !errors.Is(err, http.ErrNotSupported) {
-			return err
-		}
-		return rc.Flush()
-	})
+	n, err := s.store.ExportUsersCSV(ctx, f, w, func(int64) error { return w.rc.Flush() })
 	if err == nil {
 		return nil
 	}
@@ -103,4 +97,26 @@ func (s *Server) exportUsers(c *gin.Context) error {
 	}
 	s.log.Warn("export stopped", "path", c.Request.URL.Path, "rows", n, "error", err)
 	panic(http.ErrAbortHandler)
+}
+
+// patientWriter gives each write exportWriteWait from when it starts, in
+// place of the server's WriteTimeout, which counts from the request's start
+// and would cut a long file short. The deadline moves at most once a second.
+// The database may send nothing for a while (a large export's sort), so the
+// deadline moves before writing, not after.
+type patientWriter struct {
+	w     http.ResponseWriter
+	rc    *http.ResponseController
+	moved time.Time
+}
+
+func (p *patientWriter) Write(b []byte) (int, error) {
+	if now := time.Now(); now.Sub(p.moved) >= time.Second {
+		// Not every writer has a deadline to move (ErrNotSupported in tests).
+		if err := p.rc.SetWriteDeadline(now.Add(exportWriteWait)); err != nil && !errors.Is(err, http.ErrNotSupported) {
+			return 0, err
+		}
+		p.moved = now
+	}
+	return p.w.Write(b)
 }
