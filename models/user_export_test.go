@@ -2,24 +2,28 @@ package models_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"runtime"
 	"testing"
+	"time"
 
 	"github.com/weekoffs/weekoffs/models"
 	"github.com/weekoffs/weekoffs/models/modelstest"
 )
 
-// TestExportUsersCSVHoldsFewRows shows that the export writes users as they
+// TestExportUsersCSVLargeFile shows that the export writes users as they
 // are read instead of reading them all first: when its first user reaches
 // the writer, the live heap has grown by far less than the users would take
 // (about 6 MB for 20,000 of them as strings). It is not parallel, so that
-// no other test's allocations cloud the heap.
-func TestExportUsersCSVHoldsFewRows(t *testing.T) {
+// no other test's allocations cloud the heap. Then, that a file which takes
+// longer than the connection's statement_timeout is still written whole.
+func TestExportUsersCSVLargeFile(t *testing.T) {
 	if testing.Short() {
 		t.Skip("seeds 20,000 users")
 	}
-	s := modelstest.Store(t)
+	cfg := modelstest.Config(t)
+	s := modelstest.Open(t, cfg, nil)
 	const users = 20000
 	if _, err := s.Seed(t.Context(), users, "password1", nil); err != nil {
 		t.Fatal(err)
@@ -37,6 +41,24 @@ func TestExportUsersCSVHoldsFewRows(t *testing.T) {
 	t.Logf("live heap at the first row: %+d KiB over %d users", grown/1024, users)
 	if grown > 2<<20 {
 		t.Errorf("the live heap grew by %d KiB before the first user was written: the users were read first", grown/1024)
+	}
+
+	// A statement_timeout meant for requests' short queries (DB_STATEMENT_TIMEOUT,
+	// or one set on the role behind PgBouncer) does not cut the file short.
+	cfg.StatementTimeout = 10 * time.Millisecond
+	short := modelstest.Open(t, cfg, nil)
+	if _, err := short.UserByEmail(t.Context(), models.SeedAdminEmail); err != nil {
+		t.Fatalf("a short query under the timeout: %v", err)
+	}
+	var slept string
+	if err := short.GormDB().Raw("SELECT pg_sleep(0.05)::text").Row().Scan(&slept); !models.IsUnavailable(err) {
+		t.Fatalf("a 50 ms query under a 10 ms statement_timeout: got %v, want it cancelled", err)
+	}
+	var file bytes.Buffer
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	defer cancel()
+	if n, err := short.ExportUsersCSV(ctx, models.UserFilter{Sort: "-email"}, &file, nil); err != nil || n != users {
+		t.Errorf("under a 10 ms statement_timeout: exported %d users (%v), want %d", n, err, users)
 	}
 }
 
