@@ -162,6 +162,9 @@ type UsersView struct {
 	// the links to each user so that their page can lead back here; "" for
 	// the plain list.
 	From string
+	// ExportURL is the CSV file of every user the filters select, in the
+	// list's order.
+	ExportURL string
 }
 
 // SortColumn is a table heading that sorts by its column when followed.

@@ -32,6 +32,19 @@ func matchCount(v UsersView) string {
 	}
 }
 
+// exportWords is the export link's text: "Export these 12 users", or
+// "Export these users (about 2,000)" when the total is the planner's
+// estimate; the file holds every match, not only the page.
+func exportWords(v UsersView) string {
+	switch {
+	case v.TotalIsEstimate:
+		return "Export these users (about " + count(v.Total) + ")"
+	case v.Total == 1:
+		return "Export this user"
+	}
+	return "Export these " + count(v.Total) + " users"
+}
+
 // WithFrom is path with the list's query carried as ?from=, so that the
 // page at path can lead back to the same place in the list.
 func WithFrom(path, from string) string {

@@ -73,6 +73,12 @@ func TestOpenAPIResponses(t *testing.T) {
 		{up, "GET", "/admin/users?limit=0&sort=age", adminTok, "", "", 422},
 		{down, "GET", "/admin/users", downTok, "", "", 503},
 
+		{up, "GET", "/admin/users/export.csv?role=employee&weekoff=sat&team=none&sort=-created&q=asha", adminTok, "", "", 200},
+		{up, "GET", "/admin/users/export.csv", "", "", "", 401},
+		{up, "GET", "/admin/users/export.csv", empTok, "", "", 403},
+		{up, "GET", "/admin/users/export.csv?sort=age", adminTok, "", "", 422},
+		{down, "GET", "/admin/users/export.csv", downTok, "", "", 503},
+
 		{up, "POST", "/admin/users/", adminTok, js, `{"email":"New@Example.com","full_name":"New Person","role":"employee","password":"at-least-8-chars","weekoffs":["fri"]}`, 201},
 		{up, "POST", "/admin/users", "", js, `{}`, 401},
 		{up, "POST", "/admin/users", empTok, js, `{}`, 403},

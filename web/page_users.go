@@ -40,6 +40,7 @@ func (s *Server) usersPage(c *gin.Context) error {
 			return err
 		}
 		placeOnList(&v, q, f, page)
+		v.ExportURL = exportURL(q)
 	}
 	teams, err := s.store.TeamNames(c.Request.Context())
 	if err != nil {

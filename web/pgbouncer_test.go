@@ -114,6 +114,8 @@ func exerciseJSONRoutes(t *testing.T, a *app, workers, rounds int) []string {
 				check("PUT /me/weekoffs", res.Code, http.StatusOK, res.Body.String())
 				res = a.json(http.MethodGet, "/admin/users/?q=worker&weekoff=sunday&limit=2", adminToken, nil)
 				check("GET /admin/users/?q=&weekoff=", res.Code, http.StatusOK, res.Body.String())
+				res = a.json(http.MethodGet, "/admin/users/export.csv?q=worker", adminToken, nil)
+				check("GET /admin/users/export.csv", res.Code, http.StatusOK, res.Body.String())
 				res = a.json(http.MethodGet, fmt.Sprintf("/admin/users/%d", ids[(i+r)%workers]), adminToken, nil)
 				check("GET /admin/users/{id}", res.Code, http.StatusOK, res.Body.String())
 				res = a.json(http.MethodPatch, fmt.Sprintf("/admin/users/%d", ids[i]), adminToken, map[string]any{"full_name": fmt.Sprintf("Worker %d-%d", i, r)})

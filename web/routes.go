@@ -56,6 +56,7 @@ func (s *Server) routes() {
 	get("/admin/users", s.byAccept(s.adminPage(s.usersPage), s.adminAPI(s.listUsers)))
 	r.POST("/admin/users", s.changesUsers(s.byAccept(s.adminPage(s.createUserForm), s.adminAPI(s.createUser))))
 	get("/admin/users/new", s.byAccept(s.adminPage(s.newUserPage), s.adminAPI(s.getUser)))
+	get("/admin/users/export.csv", s.byAccept(s.adminPage(s.exportUsers), s.adminAPI(s.exportUsers)))
 	get("/admin/users/:id", s.byAccept(s.adminPage(s.userPage), s.adminAPI(s.getUser)))
 	r.PATCH("/admin/users/:id", s.changesUsers(s.adminAPI(s.patchUser)))
 	get("/admin/users/:id/history", s.adminAPI(s.userHistory))

@@ -121,6 +121,9 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if err := benchExport(ctx, o, srv, fx, stdout, logf); err != nil {
+		return err
+	}
 	rows, err := loadAll(ctx, o, srv, ctl, fx, logf)
 	if err != nil {
 		return err

@@ -22,6 +22,7 @@ commands:
   migrate      apply pending database migrations
   createuser   create a user (--email, --name, --role, --password or a line on stdin)
   seed         create demo users fast (--users N --password P)
+  export       write users as CSV to stdout (--q, --role, --team, --weekoff, --sort: the users list's filters)
 
 Settings come from the environment; see README.md.`
 
@@ -55,6 +56,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		"migrate":    migrateCommand,
 		"createuser": createUserCommand,
 		"seed":       seedCommand,
+		"export":     exportCommand,
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"time"
 
@@ -77,11 +76,8 @@ func seedCommand(ctx context.Context, e env, args []string) error {
 
 // progressPrinter shows a progress line when stderr is a terminal, and nothing otherwise.
 func progressPrinter(e env) func(done, total int) {
-	f, ok := e.stderr.(*os.File)
-	if !ok {
-		return nil
-	}
-	if fi, err := f.Stat(); err != nil || fi.Mode()&os.ModeCharDevice == 0 {
+	f := terminal(e.stderr)
+	if f == nil {
 		return nil
 	}
 	return func(done, total int) {
