@@ -181,7 +181,7 @@ func (c *userCSV) write(u *exportedUser) error {
 	r[4] = CSVCell(u.team)
 	r[5] = strconv.FormatBool(u.active)
 	r[6] = u.weekoffs
-	r[7] = CSVCell(p.words + sourceSuffix(schedule.Scope(source)))
+	r[7] = CSVCell(PatternWords(p.words, schedule.Scope(source)))
 	r[8] = p.json
 	r[9] = u.createdAt.UTC().Format(time.RFC3339)
 	if err := c.csv.Write(r); err != nil {
@@ -205,18 +205,6 @@ func (c *userCSV) flush() error {
 		return nil
 	}
 	return c.flushed(c.rows)
-}
-
-// sourceSuffix says whose schedule the pattern is, as the users list does:
-// nothing for the user's own, "(team)" or "(organisation)" for one they inherit.
-func sourceSuffix(source schedule.Scope) string {
-	switch source {
-	case schedule.ScopeTeam:
-		return " (team)"
-	case schedule.ScopeOrganisation:
-		return " (organisation)"
-	}
-	return ""
 }
 
 // CSVCell neutralises a cell that a spreadsheet would run as a formula: one

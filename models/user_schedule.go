@@ -19,6 +19,19 @@ type UserSchedule struct {
 	NextChange *schedule.Date `json:"next_change"`
 }
 
+// PatternWords says a user's days off as the users list and the export
+// show them: the rules in words (schedule.Rules.Words), with "(team)" or
+// "(organisation)" when the schedule is not the user's own.
+func PatternWords(words string, source schedule.Scope) string {
+	switch source {
+	case schedule.ScopeTeam:
+		return words + " (team)"
+	case schedule.ScopeOrganisation:
+		return words + " (organisation)"
+	}
+	return words
+}
+
 // noScheduleState is the state of a user whom no schedule covers.
 const noScheduleState = `{"source":"none","rules":[],"effective_from":null,"next_change":null}`
 

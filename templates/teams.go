@@ -43,15 +43,10 @@ func minOnDutyWords(n int) string {
 // naming where they come from when it is not the user's own schedule:
 // "2nd & 4th Sat, every Sun (team)"; a dash when no schedule applies.
 func patternWords(s models.UserSchedule) string {
-	switch s.Source {
-	case schedule.ScopeUser:
-		return s.Rules.Words()
-	case schedule.ScopeTeam:
-		return s.Rules.Words() + " (team)"
-	case schedule.ScopeOrganisation:
-		return s.Rules.Words() + " (organisation)"
+	if s.Source == schedule.None || s.Source == "" {
+		return "—"
 	}
-	return "—"
+	return models.PatternWords(s.Rules.Words(), s.Source)
 }
 
 // scheduleSource says whose schedule a user follows: "Their own",
