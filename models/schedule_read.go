@@ -45,30 +45,38 @@ func scanSchedules(rows pgx.Rows) (schedule.Timelines, error) {
 // userTimelines reads every schedule that applies to a user, past and
 // planned (theirs, their team's, the organisation's), with the
 // organisation's today. An unknown user is ErrNotFound.
-func (s *Store) userTimelines(ctx context.Context, userID int64) (schedule.Timelines, schedule.Date, error) {
-	var tl schedule.Timelines
-	var today time.Time
-	var exists bool
-	if err := s.pool.QueryRow(ctx, "SELECT org_today(), EXISTS (SELECT 1 FROM users WHERE id = $1)", userID).Scan(&today, &exists); err != nil {
-		return tl, schedule.Date{}, fmt.Errorf("schedules: %w", err)
-	}
-	if !exists {
-		return tl, schedule.Date{}, ErrNotFound
-	}
-	rows, err := s.pool.Query(ctx, scheduleSelect+`
+func (s *Store) userTimelines(ctx context.Context, userID int64) (tl schedule.Timelines, today schedule.Date, err error) {
+	// Both questions in one round trip.
+	batch := &pgx.Batch{}
+	batch.Queue("SELECT org_today(), EXISTS (SELECT 1 FROM users WHERE id = $1)", userID)
+	batch.Queue(scheduleSelect+`
 		WHERE (scope = 'user' AND user_id = $1)
 		   OR (scope = 'team' AND team_id = (SELECT team_id FROM users WHERE id = $1))
 		   OR scope = 'organisation'
 		ORDER BY effective_from`, userID)
+	results := s.pool.SendBatch(ctx, batch)
+	defer func() {
+		if closeErr := results.Close(); err == nil && closeErr != nil {
+			err = fmt.Errorf("schedules: %w", closeErr)
+		}
+	}()
+	var day time.Time
+	var exists bool
+	if err := results.QueryRow().Scan(&day, &exists); err != nil {
+		return tl, today, fmt.Errorf("schedules: %w", err)
+	}
+	if !exists {
+		return tl, today, ErrNotFound
+	}
+	rows, err := results.Query()
 	if err != nil {
-		return tl, schedule.Date{}, fmt.Errorf("schedules: %w", err)
+		return tl, today, fmt.Errorf("schedules: %w", err)
 	}
 	defer rows.Close()
-	tl, err = scanSchedules(rows)
-	if err != nil {
-		return tl, schedule.Date{}, fmt.Errorf("schedules: %w", err)
+	if tl, err = scanSchedules(rows); err != nil {
+		return tl, today, fmt.Errorf("schedules: %w", err)
 	}
-	return tl, schedule.DateOf(today.Date()), nil
+	return tl, schedule.DateOf(day.Date()), nil
 }
 
 // UserScheduleView is what GET /me/schedule shows: the schedule in force
