@@ -80,6 +80,7 @@ func (s *Server) changesUsers(h gin.HandlerFunc) gin.HandlerFunc {
 		h(c)
 		if c.Writer.Status() < http.StatusBadRequest {
 			s.chart.invalidate()
+			s.figures.invalidate()
 		}
 	}
 }

@@ -327,6 +327,14 @@ func scheduleCases(t *testing.T, up, down *app, empID int64, adminTok, empTok, d
 		{up, "GET", empPath + "/calendar?from=2026-01-01&to=2027-01-02", adminTok, "", "", 422},
 		{down, "GET", "/admin/users/1/calendar", downTok, "", "", 503},
 
+		{up, "GET", "/admin/coverage", adminTok, "", "", 200},
+		{up, "GET", "/admin/coverage?team=1&from=" + date(0) + "&to=" + date(91), adminTok, "", "", 200},
+		{up, "GET", "/admin/coverage", "", "", "", 401},
+		{up, "GET", "/admin/coverage", empTok, "", "", 403},
+		{up, "GET", "/admin/coverage?team=999", adminTok, "", "", 404},
+		{up, "GET", "/admin/coverage?from=" + date(0) + "&to=" + date(92), adminTok, "", "", 422},
+		{down, "GET", "/admin/coverage", downTok, "", "", 503},
+
 		{up, "GET", "/admin/teams/1/schedule", adminTok, "", "", 200},
 		{up, "GET", "/admin/teams/1/schedule", "", "", "", 401},
 		{up, "GET", "/admin/teams/1/schedule", empTok, "", "", 403},

@@ -81,6 +81,8 @@ func (s *Server) routes() {
 	r.DELETE("/admin/teams/:id/schedule/:sid", s.adminAPI(s.cancelScopeSchedule(teamOfPath)))
 	r.POST("/admin/teams/:id/schedule/:sid/cancel", s.adminPage(s.cancelTeamScheduleForm))
 
+	get("/admin/coverage", s.adminAPI(s.getCoverage))
+
 	get("/admin/organisation", s.byAccept(s.adminPage(s.organisationPage), s.adminAPI(s.getOrganisation)))
 	r.PATCH("/admin/organisation", s.adminAPI(s.patchOrganisation))
 	r.POST("/admin/organisation", s.adminPage(s.updateOrganisationForm))

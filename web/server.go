@@ -32,6 +32,7 @@ type Server struct {
 	sessions    *sessionStore
 	crossOrigin *http.CrossOriginProtection // refuses cross-origin form posts (docs/SECURITY.md)
 	chart       *chartCache                 // the week-off chart of the users page
+	figures     *coverageCache              // everyone's coverage figures, by range
 	throttle    *throttle                   // names the sign-in allowances per account and address
 	secHeaders  http.Header                 // sent with every response; never modified
 	metrics     *metrics                    // GET /metrics; nil unless METRICS=on
@@ -56,6 +57,7 @@ func NewServer(cfg config.Config, store *models.Store, log *slog.Logger) (*Serve
 		sessions:    newSessionStore(cfg),
 		crossOrigin: http.NewCrossOriginProtection(),
 		chart:       newChartCache(chartTTL),
+		figures:     newCoverageCache(),
 		throttle:    newThrottle(cfg.SecretKey),
 		secHeaders:  newSecurityHeaders(),
 	}
@@ -81,7 +83,10 @@ func NewServer(cfg config.Config, store *models.Store, log *slog.Logger) (*Serve
 	}
 	// Changes made anywhere, by anyone, reach the chart (and the store's
 	// Close stops the listener).
-	store.OnUsersChanged(s.chart.invalidate)
+	store.OnUsersChanged(func() {
+		s.chart.invalidate()
+		s.figures.invalidate()
+	})
 	s.engine.HandleMethodNotAllowed = true
 	// The contract accepts a trailing slash on every JSON route; Handler
 	// strips it, so Gin must not redirect instead.

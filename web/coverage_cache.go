@@ -1,0 +1,84 @@
+package web
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/weekoffs/weekoffs/models"
+)
+
+// coverageTTL is how long everyone's coverage figures may be kept. Counting
+// everyone reads every active employee's row (PostgreSQL groups them by
+// timeline; see models.Store.Coverage), about a second at a million: too
+// much for every view of the month calendar, the start page and /metrics.
+// Any change heard sooner (changesUsers, the database's notification, which
+// migration 00011 extends to schedules, teams' minimums and moves between
+// teams) makes the next read count afresh. One team's figures read only
+// its members and are never kept.
+const coverageTTL = 30 * time.Second
+
+// coverageCacheSize bounds the ranges kept; past it the oldest go.
+const coverageCacheSize = 32
+
+// coverageCache keeps everyone's figures by range, as chartCache keeps the
+// chart: one count at a time; the others wait for its figure.
+type coverageCache struct {
+	changes atomic.Uint64
+
+	mu      sync.Mutex // held while counting
+	entries map[models.CoverageQuery]coverageEntry
+	now     func() time.Time
+}
+
+type coverageEntry struct {
+	cov     *models.Coverage
+	at      time.Time
+	counted uint64
+}
+
+func newCoverageCache() *coverageCache {
+	return &coverageCache{entries: map[models.CoverageQuery]coverageEntry{}, now: time.Now}
+}
+
+// invalidate makes every later get count afresh. It never blocks.
+func (cc *coverageCache) invalidate() { cc.changes.Add(1) }
+
+// get returns q's figures, counting with count when they are missing,
+// invalidated or older than coverageTTL.
+func (cc *coverageCache) get(ctx context.Context, q models.CoverageQuery, count func(context.Context, models.CoverageQuery) (*models.Coverage, error)) (*models.Coverage, error) {
+	cc.mu.Lock()
+	defer cc.mu.Unlock()
+	now := cc.now()
+	if e, ok := cc.entries[q]; ok && e.counted == cc.changes.Load() && now.Sub(e.at) < coverageTTL {
+		return e.cov, nil
+	}
+	counted := cc.changes.Load()
+	cov, err := count(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	if len(cc.entries) >= coverageCacheSize {
+		for k, e := range cc.entries {
+			if e.counted != counted || now.Sub(e.at) >= coverageTTL {
+				delete(cc.entries, k)
+			}
+		}
+		if len(cc.entries) >= coverageCacheSize {
+			clear(cc.entries)
+		}
+	}
+	cc.entries[q] = coverageEntry{cov: cov, at: now, counted: counted}
+	return cov, nil
+}
+
+// coverage is q's figures: everyone's through the cache, one team's afresh.
+func (s *Server) coverage(c *gin.Context, q models.CoverageQuery) (*models.Coverage, error) {
+	if q.TeamID != 0 {
+		return s.store.Coverage(c.Request.Context(), q)
+	}
+	return s.figures.get(c.Request.Context(), q, s.store.Coverage)
+}
