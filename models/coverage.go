@@ -72,6 +72,38 @@ func (s *Store) Coverage(ctx context.Context, q CoverageQuery) (*Coverage, error
 // coverageOf is Coverage read through db: the pool, or the transaction of
 // a change that the guard checks.
 func coverageOf(ctx context.Context, db batcher, q CoverageQuery) (*Coverage, error) {
+	in, err := readCoverageInputs(ctx, db, q)
+	if err != nil {
+		return nil, err
+	}
+	counts := countCoverage(q.From, q.To, in.groups, in.shared.byTeam, in.shared.org)
+	n := q.From.DaysUntil(q.To) + 1
+	out := &Coverage{}
+	if q.TeamID != 0 {
+		tc := counts[q.TeamID]
+		if tc == nil {
+			tc = sumCounts(n, nil)
+		}
+		out.Days = tc.days(q.From, in.minimum[q.TeamID])
+	} else {
+		out.Days = sumCounts(n, counts).days(q.From, 0)
+	}
+	out.Short = shortDays(q.From, n, counts, in.minimum, in.names)
+	return out, nil
+}
+
+// coverageInput is what coverage is counted from: the timeline groups,
+// the shared schedules, and the minimum and name of the teams that matter
+// (those with a minimum, or the one asked for).
+type coverageInput struct {
+	groups  []timelineGroup
+	shared  sharedTimelines
+	minimum map[int64]int
+	names   map[int64]string
+}
+
+// readCoverageInputs reads q's coverageInput in one round trip.
+func readCoverageInputs(ctx context.Context, db batcher, q CoverageQuery) (in coverageInput, err error) {
 	users, teams := "", "WHERE min_on_duty > 0"
 	shared := sharedSelect + " WHERE scope <> 'user' ORDER BY effective_from"
 	var args []any
@@ -85,45 +117,28 @@ func coverageOf(ctx context.Context, db batcher, q CoverageQuery) (*Coverage, er
 	batch.Queue(shared, args...)
 	batch.Queue(fmt.Sprintf(coverageGroupsSQL, users), append([]any{q.From.Time(), q.To.Time()}, args...)...)
 	results := db.SendBatch(ctx, batch)
-	defer results.Close()
-
-	minimum, names, err := readTeams(results)
-	if err != nil {
-		return nil, fmt.Errorf("coverage: %w", err)
+	defer func() {
+		if closeErr := results.Close(); err == nil && closeErr != nil {
+			err = fmt.Errorf("coverage: %w", closeErr)
+		}
+	}()
+	if in.minimum, in.names, err = readTeams(results); err != nil {
+		return in, fmt.Errorf("coverage: %w", err)
 	}
-	if q.TeamID != 0 && names[q.TeamID] == "" {
-		return nil, ErrTeamNotFound
+	if q.TeamID != 0 && in.names[q.TeamID] == "" {
+		return in, ErrTeamNotFound
 	}
 	rows, err := results.Query()
 	if err != nil {
-		return nil, fmt.Errorf("coverage: %w", err)
+		return in, fmt.Errorf("coverage: %w", err)
 	}
-	tl, err := scanShared(rows)
-	if err != nil {
-		return nil, fmt.Errorf("coverage: %w", err)
+	if in.shared, err = scanShared(rows); err != nil {
+		return in, fmt.Errorf("coverage: %w", err)
 	}
-	groups, err := readGroups(results, q.From)
-	if err != nil {
-		return nil, fmt.Errorf("coverage: %w", err)
+	if in.groups, err = readGroups(results, q.From); err != nil {
+		return in, fmt.Errorf("coverage: %w", err)
 	}
-	if err := results.Close(); err != nil {
-		return nil, fmt.Errorf("coverage: %w", err)
-	}
-
-	counts := countCoverage(q.From, q.To, groups, tl.byTeam, tl.org)
-	n := q.From.DaysUntil(q.To) + 1
-	out := &Coverage{}
-	if q.TeamID != 0 {
-		tc := counts[q.TeamID]
-		if tc == nil {
-			tc = sumCounts(n, nil)
-		}
-		out.Days = tc.days(q.From, minimum[q.TeamID])
-	} else {
-		out.Days = sumCounts(n, counts).days(q.From, 0)
-	}
-	out.Short = shortDays(q.From, n, counts, minimum, names)
-	return out, nil
+	return in, nil
 }
 
 // shortDays lists the team-dates below their team's minimum, in date and
@@ -222,6 +237,10 @@ func readGroups(results pgx.BatchResults, from schedule.Date) ([]timelineGroup, 
 		var key []byte
 		if err := rows.Scan(&g.TeamID, &key, &g.Count); err != nil {
 			return nil, err
+		}
+		g.Key = "null"
+		if key != nil {
+			g.Key = string(key)
 		}
 		if key != nil {
 			var raw [][3]json.RawMessage

@@ -36,6 +36,9 @@ type timelineGroup struct {
 	TeamID int64
 	Own    []schedule.Schedule
 	Count  int64
+	// Key is the group's own schedules as coverageGroupsSQL keyed them
+	// ("null" for none), to find its people again.
+	Key string
 }
 
 // teamCounts are one team's (or the people without one, 0) figures per date.

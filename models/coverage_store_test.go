@@ -107,6 +107,21 @@ func TestCoverageFromTheDatabase(t *testing.T) {
 		t.Errorf("got short days %+v, want Support's six", all.Short)
 	}
 
+	// Who is off: on Sunday 1st, everyone's first page of 5 of 7, then the rest;
+	// on Monday 9th, Support's two with the afternoon off.
+	people, more, err := store.OffOn(ctx, models.OffQuery{Date: from, Limit: 5})
+	if err != nil || len(people) != 5 || !more {
+		t.Errorf("everyone off on the 1st, first page: got %d people, more %t, %v; want 5 and more", len(people), more, err)
+	}
+	people, more, err = store.OffOn(ctx, models.OffQuery{Date: from, Offset: 5, Limit: 5})
+	if err != nil || len(people) != 2 || more {
+		t.Errorf("everyone off on the 1st, second page: got %d people, more %t, %v; want 2 and no more", len(people), more, err)
+	}
+	people, _, err = store.OffOn(ctx, models.OffQuery{Date: from.AddDays(8), TeamID: team, Limit: 10})
+	if err != nil || len(people) != 2 || people[0].Part != schedule.Afternoon || people[0].TeamName != "Support" {
+		t.Errorf("Support off on the 9th: got %+v, %v; want two with the afternoon off", people, err)
+	}
+
 	if _, err := store.Coverage(ctx, models.CoverageQuery{From: from, To: to, TeamID: 999999}); !errors.Is(err, models.ErrTeamNotFound) {
 		t.Errorf("unknown team: got %v, want ErrTeamNotFound", err)
 	}
