@@ -82,6 +82,8 @@ func (s *Server) routes() {
 	r.POST("/admin/teams/:id/schedule/:sid/cancel", s.adminPage(s.cancelTeamScheduleForm))
 
 	get("/admin/coverage", s.adminAPI(s.getCoverage))
+	get("/admin/calendar", s.adminPage(s.coverageMonthPage))
+	get("/admin/calendar/day", s.adminPage(s.coverageDayPage))
 
 	get("/admin/organisation", s.byAccept(s.adminPage(s.organisationPage), s.adminAPI(s.getOrganisation)))
 	r.PATCH("/admin/organisation", s.adminAPI(s.patchOrganisation))
