@@ -20,6 +20,9 @@ const MaxCoverageDays = 92
 type CoverageQuery struct {
 	From, To schedule.Date
 	TeamID   int64
+	// guardedOnly counts, of everyone, only the teams with a minimum: what
+	// the guard of an organisation's change needs.
+	guardedOnly bool
 }
 
 // Coverage is the answer to a CoverageQuery: the figures of each date (the
@@ -111,6 +114,8 @@ func readCoverageInputs(ctx context.Context, db batcher, q CoverageQuery) (in co
 		users, teams = "AND u.team_id = $3", "WHERE id = $1"
 		shared = sharedSelect + " WHERE scope = 'organisation' OR (scope = 'team' AND team_id = $1) ORDER BY effective_from"
 		args = []any{q.TeamID}
+	} else if q.guardedOnly {
+		users = "AND u.team_id IN (SELECT id FROM teams WHERE min_on_duty > 0)"
 	}
 	batch := &pgx.Batch{}
 	batch.Queue("SELECT id, name, min_on_duty FROM teams "+teams+" ORDER BY id", args...)

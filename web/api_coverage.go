@@ -71,3 +71,23 @@ func (s *Server) getCoverage(c *gin.Context) error {
 	c.JSON(http.StatusOK, out)
 	return nil
 }
+
+// shortDayJSON is one date a change would leave short, in a 409 of the
+// coverage guard.
+type shortDayJSON struct {
+	Date      schedule.Date `json:"date"`
+	TeamID    int64         `json:"team_id"`
+	Working   int64         `json:"working"`
+	MinOnDuty int           `json:"min_on_duty"`
+}
+
+// maxShortDays bounds the dates a 409 lists; the detail names the first.
+const maxShortDays = 100
+
+func toShortDaysJSON(days []models.ShortDay) []shortDayJSON {
+	out := make([]shortDayJSON, 0, min(len(days), maxShortDays))
+	for _, d := range days[:min(len(days), maxShortDays)] {
+		out = append(out, shortDayJSON{Date: d.Date, TeamID: d.TeamID, Working: d.Working, MinOnDuty: d.MinOnDuty})
+	}
+	return out
+}
