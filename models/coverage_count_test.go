@@ -51,7 +51,7 @@ func TestCountCoverage(t *testing.T) {
 	// Everyone: team 1 plus the four on the organisation's Sundays; no minimum.
 	total := sumCounts(14, counts).days(from, 0)
 	for _, c := range []struct {
-		day                 int
+		day                int
 		working, off, half int64
 	}{{6, 3, 7, 0}, {13, 3, 7, 0}, {14, 8, 0, 2}, {1, 10, 0, 0}} {
 		got := total[c.day-1]

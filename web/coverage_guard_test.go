@@ -111,7 +111,9 @@ func TestGuardScopesAndForce(t *testing.T) {
 	if !strings.Contains(res.Body.String(), `working on`) || !strings.Contains(res.Body.String(), `"working":0`) {
 		t.Errorf("team schedule: %s", res.Body)
 	}
-	var view struct{ InForce any `json:"in_force"` }
+	var view struct {
+		InForce any `json:"in_force"`
+	}
 	decode(t, a.do(call{method: "GET", path: team + "/schedule", token: adminToken, want: http.StatusOK}), &view)
 	if view.InForce != nil {
 		t.Errorf("a refused team schedule was written: %+v", view)
