@@ -90,6 +90,11 @@ type ScheduleEditor struct {
 	// Stale says that the save was refused because the person had been
 	// changed since the form was drawn; the form shows what was sent.
 	Stale bool
+	// Short are the dates on which the refused save would have left a
+	// team below its minimum on duty, in words; CanForce offers an admin
+	// to save it anyway.
+	Short    []string
+	CanForce bool
 }
 
 // ScheduleChoice is what a schedule form shows: the rules as stored, or as

@@ -3,6 +3,7 @@ package web_test
 import (
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -144,4 +145,49 @@ func TestGuardScopesAndForce(t *testing.T) {
 	// Without a minimum, the same change goes through.
 	a.do(call{method: "PATCH", path: team, token: adminToken, body: map[string]any{"min_on_duty": 0}, want: http.StatusOK})
 	a.do(call{method: "PUT", path: "/me/weekoffs", token: tokens[1], body: map[string]any{"weekoffs": []string{"sunday"}}, want: http.StatusOK})
+}
+
+// TestGuardForms: a team's schedule form that would leave the team short
+// is drawn again (409) with the short dates and, for an admin, a "Save
+// anyway" button that sends the same form with force; sending it saves
+// the change. An employee's form is refused with the dates and no such
+// button, even when it sends force itself; the week-off boxes say why too.
+func TestGuardForms(t *testing.T) {
+	t.Parallel()
+	a, admin, adminToken := newAdminApp(t)
+	teamID, users, _ := guardedTeam(t, a, adminToken, 2, 2)
+	sundays := url.Values{"part-sunday": {"full"}, "weeks-sunday": {"every"}}
+
+	v := a.signedIn(admin)
+	team := "/admin/teams/" + itoa(teamID)
+	res := v.post(team+"/schedule", sundays)
+	wantStatus(t, res, http.StatusConflict)
+	wantBody(t, res, "so it was not saved yet", "Support would have 0 working; it needs 2",
+		`<button type="submit" form="schedule-form" name="force" value="true" id="schedule-force">Save anyway</button>`)
+	if view, _ := a.store.ScopeScheduleView(t.Context(), teamID); view.InForce != nil {
+		t.Fatalf("a refused team schedule was saved: %+v", view.InForce)
+	}
+	res = v.post(team+"/schedule", with(sundays, "force", "true"))
+	wantStatus(t, res, http.StatusSeeOther)
+	if view, _ := a.store.ScopeScheduleView(t.Context(), teamID); view.InForce == nil || len(view.InForce.Rules) != 1 {
+		t.Errorf("the forced team schedule was not saved: %+v", view.InForce)
+	}
+
+	// An employee: back to working every day is fine; Mondays off are not.
+	a.do(call{method: "PUT", path: team + "/schedule", token: adminToken, body: map[string]any{"rules": []any{}}, want: http.StatusOK})
+	emp := a.signedIn(users[0])
+	stored, _ := a.store.UserByID(t.Context(), users[0].ID)
+	mondays := url.Values{"inherit": {"false"}, "part-monday": {"full"}, "weeks-monday": {"every"}, "version": {itoa(int64(stored.Version))}, "force": {"true"}}
+	res = emp.post("/me/schedule", mondays)
+	wantStatus(t, res, http.StatusConflict)
+	wantBody(t, res, "Choose other days, or ask an admin", "Support would have 1 working; it needs 2")
+	if strings.Contains(res.Body.String(), "Save anyway") {
+		t.Error("an employee is offered to save anyway")
+	}
+	res = emp.post("/me/weekoffs", url.Values{"weekoffs": {"monday"}, "version": {itoa(int64(stored.Version))}})
+	wantStatus(t, res, http.StatusSeeOther)
+	wantBody(t, emp.get("/me"), "Team Support would have 1 working on")
+	if u, _ := a.store.UserByID(t.Context(), users[0].ID); len(u.Weekoffs) != 0 {
+		t.Errorf("a refused change was saved: %v", u.Weekoffs)
+	}
 }

@@ -84,6 +84,9 @@ func (s *Server) postMyWeekoffs(c *gin.Context) error {
 	if errors.Is(err, models.ErrStale) {
 		return s.refuseForm(c, refusedForm{Stale: true, Chosen: chosen})
 	}
+	if se, ok := errors.AsType[*models.ShortError](err); ok {
+		return s.refuseForm(c, refusedForm{Errors: fieldError("weekoffs", se.Error()+": choose other days"), Chosen: chosen})
+	}
 	if err != nil {
 		return err
 	}
