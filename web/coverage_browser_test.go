@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"net/http"
 	"strings"
 	"testing"
 
@@ -58,6 +59,28 @@ func TestBrowserCoverageCalendar(t *testing.T) {
 	b.submit(chromedp.Click(chromedp.CSS(`#off-people a[href="/admin/users/` + itoa(asha.ID) + `"]`)))
 	if got := b.path(); got != "/admin/users/"+itoa(asha.ID) {
 		t.Errorf("following Asha: at %s", got)
+	}
+
+	// The team's schedule form: Sundays off for Chen too (the one who
+	// follows the team) would leave nobody working; the page lists the
+	// dates, and Save anyway applies it.
+	b.open("/admin/teams/" + itoa(team.ID))
+	status := b.submit(
+		chromedp.SetValue(chromedp.ID("schedule-part-sunday"), "full"),
+		chromedp.Click(chromedp.CSS(`#schedule-form button[type=submit]`)),
+	)
+	if status != http.StatusConflict || !strings.Contains(b.text("#schedule-short"), "Support would have 0 working; it needs 2") || !b.present("#schedule-force") {
+		b.fatal("the short team schedule: status %d, dates %q", status, b.text("#schedule-short"))
+	}
+	for _, v := range b.axe(script) {
+		if v.Impact == "serious" || v.Impact == "critical" {
+			t.Errorf("axe on the refused form: %s", v)
+		}
+	}
+	b.screenshot("coverage-save-anyway")
+	b.submit(chromedp.Click(chromedp.ID("schedule-force")))
+	if got := b.text(".flash"); !strings.Contains(got, "Sun") {
+		t.Errorf("after Save anyway: flash %q", got)
 	}
 
 	b.do(chromedp.EmulateViewport(375, 800))
