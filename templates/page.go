@@ -114,6 +114,10 @@ type DayChoice struct {
 	// PartError and WeeksError are a refused save's problems with the
 	// day's part and weeks.
 	PartError, WeeksError string
+	// TeamLoad says how many of the person's team are off that weekday
+	// in the coming weeks ("up to 2 of 11 others in Support off"); "" for
+	// none shown.
+	TeamLoad string
 }
 
 // MonthView is a month of one person's days off as a calendar grid.

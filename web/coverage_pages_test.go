@@ -54,3 +54,27 @@ func TestCoverageMonthPage(t *testing.T) {
 	wantStatus(t, v.get("/admin/calendar?team=999"), http.StatusNotFound)
 	wantStatus(t, a.signedIn(asha).get("/admin/calendar"), http.StatusForbidden)
 }
+
+// TestMyTeamLoad: the rule editor of /me says, beside each weekday, how
+// many of the others in the person's team are off on it in the next four
+// weeks, not counting the person; without a team it says nothing.
+func TestMyTeamLoad(t *testing.T) {
+	t.Parallel()
+	a, _, token := newAdminApp(t)
+	var team struct{ ID int64 }
+	decode(t, a.do(call{method: "POST", path: "/admin/teams", token: token, body: map[string]any{"name": "Support"}, want: http.StatusCreated}), &team)
+	asha := a.user("asha@example.com", models.RoleEmployee, "sunday")
+	for _, u := range []*models.User{asha, a.user("ben@example.com", models.RoleEmployee, "sunday", "monday"), a.user("chen@example.com", models.RoleEmployee, "sunday")} {
+		joinTeam(t, a, u.ID, team.ID)
+	}
+	loner := a.user("dev@example.com", models.RoleEmployee, "sunday")
+
+	res := a.signedIn(asha).get("/me")
+	wantStatus(t, res, http.StatusOK)
+	wantBody(t, res, `<span class="team-load">: up to 2 of 2 others in Support off in the next 4 weeks</span>`,
+		`<span class="team-load">: up to 1 of 2 others in Support off in the next 4 weeks</span>`,
+		`<span class="team-load">: up to 0 of 2 others in Support off in the next 4 weeks</span>`)
+	if body := a.signedIn(loner).get("/me").Body.String(); strings.Contains(body, "team-load") {
+		t.Error("a person without a team is shown a team's load")
+	}
+}

@@ -41,11 +41,11 @@ func coverageFixtures(ctx context.Context, dbURL string, now time.Time) (*covera
 	}
 	if teams == 0 {
 		n := max(1, users/coverageTeamSize)
-		_, err := conn.Exec(ctx, `
-			INSERT INTO teams (id, name) SELECT i, 'Bench team ' || i FROM generate_series(1, $1::bigint) AS i
-			    ON CONFLICT DO NOTHING;
-			SELECT setval(pg_get_serial_sequence('teams', 'id'), (SELECT max(id) FROM teams));`, n)
-		if err != nil {
+		if _, err := conn.Exec(ctx, `INSERT INTO teams (id, name) SELECT i, 'Bench team ' || i FROM generate_series(1, $1::bigint) AS i
+			    ON CONFLICT DO NOTHING`, n); err != nil {
+			return nil, fmt.Errorf("coverage teams: %w", err)
+		}
+		if _, err := conn.Exec(ctx, "SELECT setval(pg_get_serial_sequence('teams', 'id'), (SELECT max(id) FROM teams))"); err != nil {
 			return nil, fmt.Errorf("coverage teams: %w", err)
 		}
 		if _, err := conn.Exec(ctx, "UPDATE users SET team_id = 1 + (id - 1) % $1::bigint", n); err != nil {
@@ -56,8 +56,10 @@ func coverageFixtures(ctx context.Context, dbURL string, now time.Time) (*covera
 			ON CONFLICT DO NOTHING`, now.AddDate(0, 0, -1)); err != nil {
 			return nil, fmt.Errorf("coverage team schedules: %w", err)
 		}
-		if _, err := conn.Exec(ctx, "UPDATE teams SET min_on_duty = 1 WHERE id = 1; ANALYZE users; ANALYZE schedules"); err != nil {
-			return nil, fmt.Errorf("coverage minimum: %w", err)
+		for _, sql := range []string{"UPDATE teams SET min_on_duty = 1 WHERE id = 1", "ANALYZE users", "ANALYZE schedules"} {
+			if _, err := conn.Exec(ctx, sql); err != nil {
+				return nil, fmt.Errorf("coverage minimum: %w", err)
+			}
 		}
 	}
 	fx := &coverageFixture{teamID: 1}
