@@ -24,28 +24,17 @@ type OffPerson struct {
 	Part     schedule.Part
 }
 
-// offPeopleSQL lists the people of the groups that are off ($3 teams, $4
-// keys, $5 parts, side by side), keyed as coverageGroupsSQL keys them, by
-// name. %s narrows the users (one team).
-const offPeopleSQL = `
-SELECT u.id, u.full_name, u.email, COALESCE(t.name, ''), off.part
-  FROM users u
-  LEFT JOIN teams t ON t.id = u.team_id
-  LEFT JOIN LATERAL (
-    SELECT jsonb_agg(jsonb_build_array(
-               CASE WHEN x.effective_from <= $1::date AND NOT x.rules @> '[{"weeks": "alternate"}]' THEN NULL ELSE x.effective_from END,
-               x.rules, x.inherit) ORDER BY x.effective_from) AS key
-      FROM ((SELECT effective_from, rules, inherit FROM schedules s
-              WHERE s.user_id = u.id AND s.effective_from <= $1::date ORDER BY s.effective_from DESC LIMIT 1)
-            UNION ALL
-            SELECT effective_from, rules, inherit FROM schedules s
-             WHERE s.user_id = u.id AND s.effective_from > $1::date AND s.effective_from <= $2::date) x
-  ) own ON true
-  JOIN unnest($3::bigint[], $4::text[], $5::text[]) AS off (team_id, key, part)
-    ON off.team_id = COALESCE(u.team_id, 0) AND off.key = COALESCE(own.key::text, 'null')
- WHERE u.is_active AND u.role = 'employee' %s
- ORDER BY lower(u.full_name), u.id
- OFFSET $6 LIMIT $7`
+// offPeopleSelect lists coverageKeySQL's people of the groups that are
+// off ($4 teams, $5 keys, $6 parts, side by side), by name, a page ($7
+// offset, $8 limit) at a time.
+const offPeopleSelect = `SELECT p.id, p.full_name, u.email, COALESCE(t.name, ''), off.part
+  FROM people p
+  JOIN users u ON u.id = p.id
+  LEFT JOIN teams t ON t.id = p.team_id
+  JOIN unnest($4::bigint[], $5::text[], $6::text[]) AS off (team_id, key, part)
+    ON off.team_id = COALESCE(p.team_id, 0) AND off.key = p.key
+ ORDER BY lower(p.full_name), p.id
+ OFFSET $7 LIMIT $8`
 
 // OffOn lists who is off on q.Date, a page at a time, and whether more
 // follow. It finds which timelines are off that day as Coverage counts
@@ -70,13 +59,12 @@ func (s *Store) OffOn(ctx context.Context, q OffQuery) ([]OffPerson, bool, error
 	if len(teams) == 0 {
 		return nil, false, nil
 	}
-	users := ""
-	args := []any{q.Date.Time(), q.Date.Time(), teams, keys, parts, q.Offset, q.Limit + 1}
-	if q.TeamID != 0 {
-		users = "AND u.team_id = $8"
-		args = append(args, q.TeamID)
+	base, later, narrowUsers := coverageScope(q.TeamID != 0)
+	if q.TeamID == 0 {
+		narrowUsers = "AND $3::bigint = 0" // $3 is passed either way: typed here
 	}
-	rows, err := s.pool.Query(ctx, fmt.Sprintf(offPeopleSQL, users), args...)
+	rows, err := s.pool.Query(ctx, fmt.Sprintf(coverageKeySQL, base, later, narrowUsers, offPeopleSelect),
+		q.Date.Time(), q.Date.Time(), q.TeamID, teams, keys, parts, q.Offset, q.Limit+1)
 	if err != nil {
 		return nil, false, fmt.Errorf("off on %s: %w", q.Date, err)
 	}

@@ -57,7 +57,8 @@ func (s *Server) coverageMonthPage(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	teams, err := s.store.Teams(c.Request.Context())
+	// The picker needs names only: Teams would count every team's members.
+	teams, err := s.store.TeamNames(c.Request.Context())
 	if err != nil {
 		return err
 	}
@@ -65,8 +66,11 @@ func (s *Server) coverageMonthPage(c *gin.Context) error {
 	v.Teams = teams
 	for _, t := range teams {
 		if t.ID == team {
-			v.TeamName, v.MinOnDuty = t.Name, t.MinOnDuty
+			v.TeamName = t.Name
 		}
+	}
+	if team != 0 && len(cov.Days) > 0 {
+		v.MinOnDuty = cov.Days[0].MinOnDuty
 	}
 	p.Title = "Coverage: " + first.Time().Format("January 2006")
 	if v.TeamName != "" {

@@ -23,7 +23,11 @@ CREATE TRIGGER teams_changed_notify
     FOR EACH STATEMENT
     EXECUTE FUNCTION users_changed_notify();
 
+-- Coverage reads people's own schedules that start within a range: by date.
+CREATE INDEX schedules_user_from_idx ON schedules (effective_from) WHERE user_id IS NOT NULL;
+
 -- +goose Down
+DROP INDEX schedules_user_from_idx;
 DROP TRIGGER teams_changed_notify ON teams;
 DROP TRIGGER schedules_changed_notify ON schedules;
 DROP TRIGGER users_changed_notify ON users;
