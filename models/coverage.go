@@ -39,48 +39,42 @@ type Coverage struct {
 // schedule in force on $1 (its rules and inherit; its date only for
 // alternate weeks, whose rhythm the date sets, so that people whose
 // every-week rules started on different days share a group), and their own
-// changes that start within the range. %[1]s and %[2]s find those two
-// (coverageScope), %[3]s narrows the users; %[4]s is what is selected from
-// people.
+// changes that start within the range (few: read by date from an index).
+// %[1]s joins the schedule in force on $1 as b (coverageScope), %[2]s
+// narrows the users; %[3]s is what is selected from people.
 const coverageKeySQL = `
-WITH base AS (%[1]s), later AS (%[2]s), people AS (
+WITH later AS (
+    SELECT s.user_id, jsonb_agg(jsonb_build_array(s.effective_from, s.rules, s.inherit) ORDER BY s.effective_from) AS changes
+      FROM schedules s WHERE s.user_id IS NOT NULL AND s.effective_from > $1::date AND s.effective_from <= $2::date
+     GROUP BY s.user_id
+), people AS (
     SELECT u.id, u.full_name, u.team_id,
            '[' || COALESCE(b.rules::text, 'null') || ',' || COALESCE(b.inherit::text, 'null') || ','
                || COALESCE(CASE WHEN b.rules @> '[{"weeks": "alternate"}]' THEN to_json(b.effective_from)::text END, 'null') || ','
                || COALESCE(l.changes::text, 'null') || ']' AS key
-      FROM users u LEFT JOIN base b ON b.user_id = u.id LEFT JOIN later l ON l.user_id = u.id
-     WHERE u.is_active AND u.role = 'employee' %[3]s
+      FROM users u %[1]s LEFT JOIN later l ON l.user_id = u.id
+     WHERE u.is_active AND u.role = 'employee' %[2]s
 )
-%[4]s`
+%[3]s`
 
 // coverageGroupsSelect counts coverageKeySQL's people by group. The key
 // is text so that PostgreSQL groups by hashing: sorting 100,000 rows by
 // jsonb spilled to disk and took 1.2 s of 2.
 const coverageGroupsSelect = `SELECT COALESCE(team_id, 0), key, count(*) FROM people GROUP BY 1, 2`
 
-// coverageScope is coverageKeySQL's %[1]s, %[2]s and %[3]s. Everyone's
-// read the user schedules in one pass each (newest first per user, from
-// the index; those starting within the range from an index by date): a
-// probe per person took 30 µs each, 3 s over 100,000. One team's probe
-// each member's (a few milliseconds for a thousand), where a pass would
-// read every user's.
-func coverageScope(team bool) (base, later, users string) {
+// coverageScope is coverageKeySQL's %[1]s and %[2]s. Everyone's read the
+// schedule in force in one pass (newest first per user, from the index): a
+// probe per person took 30 µs each, 3 s over 100,000. One team's probe each
+// member's (a few milliseconds for a thousand), where a pass would read
+// every user's.
+func coverageScope(team bool) (base, users string) {
 	if !team {
-		return `SELECT DISTINCT ON (s.user_id) s.user_id, s.effective_from, s.rules, s.inherit
+		return `LEFT JOIN (SELECT DISTINCT ON (s.user_id) s.user_id, s.effective_from, s.rules, s.inherit
 		      FROM schedules s WHERE s.user_id IS NOT NULL AND s.effective_from <= $1::date
-		     ORDER BY s.user_id DESC, s.effective_from DESC`,
-			`SELECT s.user_id, jsonb_agg(jsonb_build_array(s.effective_from, s.rules, s.inherit) ORDER BY s.effective_from) AS changes
-		      FROM schedules s WHERE s.user_id IS NOT NULL AND s.effective_from > $1::date AND s.effective_from <= $2::date
-		     GROUP BY s.user_id`, ""
+		     ORDER BY s.user_id DESC, s.effective_from DESC) b ON b.user_id = u.id`, ""
 	}
-	return `SELECT tu.id AS user_id, b.effective_from, b.rules, b.inherit FROM users tu
-		    CROSS JOIN LATERAL (SELECT effective_from, rules, inherit FROM schedules s
-		     WHERE s.user_id = tu.id AND s.effective_from <= $1::date ORDER BY s.effective_from DESC LIMIT 1) b
-		 WHERE tu.team_id = $3`,
-		`SELECT tu.id AS user_id, l.changes FROM users tu
-		    CROSS JOIN LATERAL (SELECT jsonb_agg(jsonb_build_array(s.effective_from, s.rules, s.inherit) ORDER BY s.effective_from) AS changes
-		      FROM schedules s WHERE s.user_id = tu.id AND s.effective_from > $1::date AND s.effective_from <= $2::date) l
-		 WHERE tu.team_id = $3 AND l.changes IS NOT NULL`,
+	return `LEFT JOIN LATERAL (SELECT s.effective_from, s.rules, s.inherit FROM schedules s
+		     WHERE s.user_id = u.id AND s.effective_from <= $1::date ORDER BY s.effective_from DESC LIMIT 1) b ON true`,
 		"AND u.team_id = $3"
 }
 
@@ -136,7 +130,7 @@ type coverageInput struct {
 func readCoverageInputs(ctx context.Context, db batcher, q CoverageQuery) (in coverageInput, err error) {
 	teams := "WHERE min_on_duty > 0"
 	shared := sharedSelect + " WHERE scope <> 'user' ORDER BY effective_from"
-	base, later, narrowUsers := coverageScope(q.TeamID != 0)
+	base, narrowUsers := coverageScope(q.TeamID != 0)
 	var args []any
 	if q.TeamID != 0 {
 		teams = "WHERE id = $1"
@@ -152,7 +146,7 @@ func readCoverageInputs(ctx context.Context, db batcher, q CoverageQuery) (in co
 	batch.Queue("SELECT set_config('jit', 'off', true)")
 	batch.Queue("SELECT id, name, min_on_duty FROM teams "+teams+" ORDER BY id", args...)
 	batch.Queue(shared, args...)
-	batch.Queue(fmt.Sprintf(coverageKeySQL, base, later, narrowUsers, coverageGroupsSelect), append([]any{q.From.Time(), q.To.Time()}, args...)...)
+	batch.Queue(fmt.Sprintf(coverageKeySQL, base, narrowUsers, coverageGroupsSelect), append([]any{q.From.Time(), q.To.Time()}, args...)...)
 	results := db.SendBatch(ctx, batch)
 	defer func() {
 		if closeErr := results.Close(); err == nil && closeErr != nil {
@@ -323,4 +317,15 @@ func ownFromKey(key string, from schedule.Date) ([]schedule.Schedule, error) {
 		own = append(own, sc)
 	}
 	return own, nil
+}
+
+// ShortDays lists every team-date from..to below its team's minimum,
+// counting only the members of teams that have one: what the start page
+// and /metrics show, at a cost that grows with those teams, not everyone.
+func (s *Store) ShortDays(ctx context.Context, from, to schedule.Date) ([]ShortDay, error) {
+	cov, err := coverageOf(ctx, s.pool, CoverageQuery{From: from, To: to, guardedOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	return cov.Short, nil
 }

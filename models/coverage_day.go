@@ -59,11 +59,11 @@ func (s *Store) OffOn(ctx context.Context, q OffQuery) ([]OffPerson, bool, error
 	if len(teams) == 0 {
 		return nil, false, nil
 	}
-	base, later, narrowUsers := coverageScope(q.TeamID != 0)
+	base, narrowUsers := coverageScope(q.TeamID != 0)
 	if q.TeamID == 0 {
 		narrowUsers = "AND $3::bigint = 0" // $3 is passed either way: typed here
 	}
-	rows, err := s.pool.Query(ctx, fmt.Sprintf(coverageKeySQL, base, later, narrowUsers, offPeopleSelect),
+	rows, err := s.pool.Query(ctx, fmt.Sprintf(coverageKeySQL, base, narrowUsers, offPeopleSelect),
 		q.Date.Time(), q.Date.Time(), q.TeamID, teams, keys, parts, q.Offset, q.Limit+1)
 	if err != nil {
 		return nil, false, fmt.Errorf("off on %s: %w", q.Date, err)

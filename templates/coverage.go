@@ -83,3 +83,12 @@ func offWhom(name string) string {
 	}
 	return name
 }
+
+// ShortSoonView is the admin start page's note of short days: how many
+// team-dates of the next four weeks fall below a team's minimum, the
+// first of them, and the month calendar that shows it.
+type ShortSoonView struct {
+	Count       int
+	First       string // "Sun 6 Dec 2026: Support would have 2 working; it needs 3"
+	CalendarURL string
+}

@@ -174,6 +174,9 @@ type UsersView struct {
 	// ExportURL is the CSV file of every user the filters select, in the
 	// list's order.
 	ExportURL string
+	// ShortSoon is the note of short days in the next four weeks: the
+	// users list is the admins' start page.
+	ShortSoon ShortSoonView
 }
 
 // SortColumn is a table heading that sorts by its column when followed.

@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/weekoffs/weekoffs/models"
+	"github.com/weekoffs/weekoffs/models/schedule"
 )
 
 // coverageTTL is how long everyone's coverage figures may be kept. Counting
@@ -30,8 +31,15 @@ type coverageCache struct {
 	changes atomic.Uint64
 
 	mu      sync.Mutex // held while counting
-	entries map[models.CoverageQuery]coverageEntry
+	entries map[coverageKey]coverageEntry
 	now     func() time.Time
+}
+
+// coverageKey is what an entry holds: everyone's figures of a range, or
+// only the short days of the teams with a minimum (shortOnly).
+type coverageKey struct {
+	q         models.CoverageQuery
+	shortOnly bool
 }
 
 type coverageEntry struct {
@@ -41,7 +49,7 @@ type coverageEntry struct {
 }
 
 func newCoverageCache() *coverageCache {
-	return &coverageCache{entries: map[models.CoverageQuery]coverageEntry{}, now: time.Now}
+	return &coverageCache{entries: map[coverageKey]coverageEntry{}, now: time.Now}
 }
 
 // invalidate makes every later get count afresh. It never blocks.
@@ -49,7 +57,7 @@ func (cc *coverageCache) invalidate() { cc.changes.Add(1) }
 
 // get returns q's figures, counting with count when they are missing,
 // invalidated or older than coverageTTL.
-func (cc *coverageCache) get(ctx context.Context, q models.CoverageQuery, count func(context.Context, models.CoverageQuery) (*models.Coverage, error)) (*models.Coverage, error) {
+func (cc *coverageCache) get(ctx context.Context, q coverageKey, count func(context.Context, models.CoverageQuery) (*models.Coverage, error)) (*models.Coverage, error) {
 	cc.mu.Lock()
 	defer cc.mu.Unlock()
 	now := cc.now()
@@ -57,7 +65,7 @@ func (cc *coverageCache) get(ctx context.Context, q models.CoverageQuery, count 
 		return e.cov, nil
 	}
 	counted := cc.changes.Load()
-	cov, err := count(ctx, q)
+	cov, err := count(ctx, q.q)
 	if err != nil {
 		return nil, err
 	}
@@ -80,5 +88,28 @@ func (s *Server) coverage(c *gin.Context, q models.CoverageQuery) (*models.Cover
 	if q.TeamID != 0 {
 		return s.store.Coverage(c.Request.Context(), q)
 	}
-	return s.figures.get(c.Request.Context(), q, s.store.Coverage)
+	return s.figures.get(c.Request.Context(), coverageKey{q: q}, s.store.Coverage)
+}
+
+// shortSoonDays is how far ahead the start page and /metrics look for
+// short days: four weeks from today.
+const shortSoonDays = 28
+
+// shortDaysSoon is every team-date of the next four weeks below its team's
+// minimum, through the cache, and the first of those days (today).
+func (s *Server) shortDaysSoon(ctx context.Context) ([]models.ShortDay, schedule.Date, error) {
+	org, err := s.store.Organisation(ctx)
+	if err != nil {
+		return nil, schedule.Date{}, err
+	}
+	today := schedule.Today(time.Now(), org.Location())
+	q := models.CoverageQuery{From: today, To: today.AddDays(shortSoonDays - 1)}
+	cov, err := s.figures.get(ctx, coverageKey{q: q, shortOnly: true}, func(ctx context.Context, q models.CoverageQuery) (*models.Coverage, error) {
+		short, err := s.store.ShortDays(ctx, q.From, q.To)
+		return &models.Coverage{Short: short}, err
+	})
+	if err != nil {
+		return nil, today, err
+	}
+	return cov.Short, today, nil
 }

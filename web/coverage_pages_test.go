@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/weekoffs/weekoffs/config"
 	"github.com/weekoffs/weekoffs/models"
 )
 
@@ -77,4 +78,31 @@ func TestMyTeamLoad(t *testing.T) {
 	if body := a.signedIn(loner).get("/me").Body.String(); strings.Contains(body, "team-load") {
 		t.Error("a person without a team is shown a team's load")
 	}
+}
+
+// TestShortDaysSoon: the admins' start page (the users list) says how many
+// team-days of the next four weeks are short, linking to the month
+// calendar, and /metrics has the same number as weekoffs_short_team_days;
+// with no minimum anywhere the page says nothing and the gauge is 0.
+func TestShortDaysSoon(t *testing.T) {
+	t.Parallel()
+	a := newApp(t, func(c *config.Config) { c.Metrics = true })
+	admin, token := a.userWithToken("admin@example.com", models.RoleAdmin)
+	v := a.signedIn(admin)
+	var team struct{ ID int64 }
+	decode(t, a.do(call{method: "POST", path: "/admin/teams", token: token, body: map[string]any{"name": "Support"}, want: http.StatusCreated}), &team)
+	u := a.user("asha@example.com", models.RoleEmployee)
+	joinTeam(t, a, u.ID, team.ID)
+
+	if body := v.get("/admin/users").Body.String(); strings.Contains(body, `id="short-soon"`) {
+		t.Error("the start page speaks of short days with no minimum anywhere")
+	}
+	wantBody(t, a.do(call{method: "GET", path: "/metrics", want: http.StatusOK}), "weekoffs_short_team_days 0")
+
+	// A minimum of two with one member: every day of the next 28 is short.
+	a.do(call{method: "PATCH", path: "/admin/teams/" + itoa(team.ID), token: token, body: map[string]any{"min_on_duty": 2}, want: http.StatusOK})
+	res := v.get("/admin/users")
+	wantBody(t, res, `id="short-soon"`, "28 short team-days in the next 4 weeks.", "Support would have 1 working; it needs 2",
+		`href="/admin/calendar?month=`)
+	wantBody(t, a.do(call{method: "GET", path: "/metrics", want: http.StatusOK}), "weekoffs_short_team_days 28")
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -170,4 +171,18 @@ func (s *Server) coverageDayPage(c *gin.Context) error {
 	}
 	s.render(c, http.StatusOK, templates.CoverageDay(s.newPage(c, "Off on "+d.String()), v))
 	return nil
+}
+
+// shortSoonView is the start page's note of short days in the next four
+// weeks (shortDaysSoon), linking to the calendar of the first one's month
+// and team.
+func (s *Server) shortSoonView(c *gin.Context) (templates.ShortSoonView, error) {
+	short, _, err := s.shortDaysSoon(c.Request.Context())
+	if err != nil || len(short) == 0 {
+		return templates.ShortSoonView{}, err
+	}
+	d := short[0]
+	y, m, _ := d.Date.Time().Date()
+	return templates.ShortSoonView{Count: len(short), CalendarURL: calendarURL(schedule.DateOf(y, m, 1), d.TeamID),
+		First: fmt.Sprintf("%s, %s would have %d working; it needs %d", d.Date.Time().Format(dateLayout), d.TeamName, d.Working, d.MinOnDuty)}, nil
 }

@@ -57,6 +57,9 @@ func (s *Server) usersPage(c *gin.Context) error {
 	if v.Chart.Counts, v.Chart.AsOf, err = s.chart.get(c.Request.Context(), s.store.ActiveEmployeesOff); err != nil {
 		return err
 	}
+	if v.ShortSoon, err = s.shortSoonView(c); err != nil {
+		return err
+	}
 	s.render(c, status, templates.Users(p, v))
 	return nil
 }

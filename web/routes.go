@@ -71,8 +71,8 @@ func (s *Server) routes() {
 	get("/admin/teams", s.byAccept(s.adminPage(s.teamsPage), s.adminAPI(s.listTeams)))
 	r.POST("/admin/teams", s.byAccept(s.adminPage(s.createTeamForm), s.adminAPI(s.createTeam)))
 	get("/admin/teams/:id", s.byAccept(s.adminPage(s.teamPage), s.adminAPI(s.getTeam)))
-	r.PATCH("/admin/teams/:id", s.adminAPI(s.patchTeam))
-	r.POST("/admin/teams/:id", s.adminPage(s.updateTeamForm))
+	r.PATCH("/admin/teams/:id", s.changesUsers(s.adminAPI(s.patchTeam))) // min_on_duty moves coverage
+	r.POST("/admin/teams/:id", s.changesUsers(s.adminPage(s.updateTeamForm)))
 	r.DELETE("/admin/teams/:id", s.adminAPI(s.deleteTeam))
 	r.POST("/admin/teams/:id/delete", s.adminPage(s.deleteTeamForm))
 	get("/admin/teams/:id/schedule", s.adminAPI(s.getScopeSchedule(teamOfPath)))

@@ -3,6 +3,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -80,6 +81,10 @@ func NewServer(cfg config.Config, store *models.Store, log *slog.Logger) (*Serve
 	}
 	if cfg.Metrics {
 		s.metrics = newMetrics(store, cfg.MetricsToken)
+		s.metrics.reg.MustRegister(newShortDaysCollector(func(ctx context.Context) ([]models.ShortDay, error) {
+			short, _, err := s.shortDaysSoon(ctx)
+			return short, err
+		}))
 	}
 	// Changes made anywhere, by anyone, reach the chart (and the store's
 	// Close stops the listener).
