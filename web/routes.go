@@ -40,7 +40,7 @@ func (s *Server) routes() {
 	r.POST("/logout", s.publicPage(s.logout))
 
 	get("/me", s.byAccept(s.page(s.mePage), s.api(s.getMe)))
-	r.PUT("/me/weekoffs", s.changesUsers(s.api(s.putMyWeekoffs)))
+	r.PUT("/me/weekoffs", s.changesUsers(s.selfAPI(s.putMyWeekoffs)))
 	r.POST("/me/weekoffs", s.changesUsers(s.page(s.postMyWeekoffs)))
 	get("/me/schedule", s.api(s.getUserSchedule(meID)))
 	r.PUT("/me/schedule", s.changesUsers(s.api(s.putUserSchedule(meID))))
