@@ -46,24 +46,31 @@ var errRefused = errors.New("the change was refused")
 // refuses with a ShortError unless nothing new falls short or in.Force;
 // then it writes as the plain path does, marking the history rows forced
 // when it overrode the guard.
-func (s *Store) setUserScheduleGuarded(ctx context.Context, id int64, in ScheduleInput, ifVersion, bump int, rules string) (*User, error) {
+func (s *Store) setUserScheduleGuarded(ctx context.Context, who userRef, in ScheduleInput, ifVersion, bump int, rules string) (*User, error) {
 	actor := actorFrom(ctx)
+	pick, key := "u.id = $1::bigint", any(who.id)
+	if who.email != "" {
+		pick, key = "u.email = $1::text AND u.is_active", who.email
+	}
 	var u User
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		var teamID int64
+		var id, teamID int64
 		var minimum, version int
 		var counted bool
 		var day time.Time
-		err := tx.QueryRow(ctx, `SELECT t.id, t.min_on_duty, u.is_active AND u.role = 'employee', org_today(), u.version
-			  FROM users u JOIN teams t ON t.id = u.team_id WHERE u.id = $1 FOR NO KEY UPDATE OF t`, id).Scan(&teamID, &minimum, &counted, &day, &version)
-		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		err := tx.QueryRow(ctx, `SELECT u.id, t.id, t.min_on_duty, u.is_active AND u.role = 'employee', org_today(), u.version
+			  FROM users u JOIN teams t ON t.id = u.team_id WHERE `+pick+` FOR NO KEY UPDATE OF t`, key).Scan(&id, &teamID, &minimum, &counted, &day, &version)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return errRefused // no team after all (moved meanwhile), or no such user: whyNotSaved tells
+		}
+		if err != nil {
 			return err
 		}
-		if err == nil && ifVersion != 0 && version != ifVersion {
+		if ifVersion != 0 && version != ifVersion {
 			return errRefused // stale: said before any shortfall, as the plain path would
 		}
 		var short []ShortDay
-		if err == nil && minimum > 0 && counted {
+		if minimum > 0 && counted {
 			today := schedule.DateOf(day.Date())
 			if short, err = userChangeShort(ctx, tx, id, teamID, today, in); err != nil {
 				return err
@@ -72,32 +79,36 @@ func (s *Store) setUserScheduleGuarded(ctx context.Context, id int64, in Schedul
 				return &ShortError{Short: short}
 			}
 		}
+		refresh := !in.EffectiveFrom.IsZero() || in.Inherit
 		batch := &pgx.Batch{}
-		batch.Queue(setUserScheduleSQL, id, ifVersion, rules, in.Inherit, in.effectiveFrom(), actor.id(), string(actor.Via), bump, s.weekoffsMax, true)
-		batch.Queue(refreshUserSQL, id)
+		batch.Queue(setUserScheduleByID, id, ifVersion, rules, in.Inherit, in.effectiveFrom(), actor.id(), string(actor.Via), bump, s.weekoffsMax, true)
+		if refresh {
+			batch.Queue(refreshUserSQL, id)
+			batch.Queue("SELECT "+userColumns+" FROM users WHERE id = $1", id)
+		}
 		if len(short) > 0 {
 			// The rows this transaction wrote: their changed_at is its now().
 			batch.Queue("UPDATE user_history SET forced = true WHERE user_id = $1 AND changed_at = now()", id)
 		}
-		batch.Queue("SELECT "+userColumns+" FROM users WHERE id = $1", id)
 		results := tx.SendBatch(ctx, batch)
 		defer results.Close()
-		var changed int64
-		if err := results.QueryRow().Scan(&changed); errors.Is(err, pgx.ErrNoRows) {
+		if err := userScan(results.QueryRow(), &u); errors.Is(err, pgx.ErrNoRows) {
 			return errRefused
 		} else if err != nil {
 			return err
 		}
-		if _, err := results.Exec(); err != nil {
-			return err
+		if refresh {
+			if _, err := results.Exec(); err != nil {
+				return err
+			}
+			if err := userScan(results.QueryRow(), &u); err != nil {
+				return err
+			}
 		}
 		if len(short) > 0 {
 			if _, err := results.Exec(); err != nil {
 				return err
 			}
-		}
-		if err := userScan(results.QueryRow(), &u); err != nil {
-			return err
 		}
 		return results.Close()
 	})

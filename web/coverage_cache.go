@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"net/http"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -14,13 +15,14 @@ import (
 
 // coverageTTL is how long everyone's coverage figures may be kept. Counting
 // everyone reads every active employee's row (PostgreSQL groups them by
-// timeline; see models.Store.Coverage), about a second at a million: too
-// much for every view of the month calendar, the start page and /metrics.
-// Any change heard sooner (changesUsers, the database's notification, which
-// migration 00011 extends to schedules, teams' minimums and moves between
-// teams) makes the next read count afresh. One team's figures read only
-// its members and are never kept.
-const coverageTTL = 30 * time.Second
+// timeline; see models.Store.Coverage): 0.3 s and more at 100,000, too much
+// for every view of the month calendar, the start page and /metrics. A
+// write this server answers makes the next read count afresh
+// (figuresFollowWrites); another instance's write is seen within the TTL.
+// (The database's notifications are gone: a notifying commit takes a
+// database-wide lock, migration 00015.) One team's figures read only its
+// members and are never kept.
+const coverageTTL = 15 * time.Second
 
 // coverageCacheSize bounds the ranges kept; past it the oldest go.
 const coverageCacheSize = 32
@@ -81,6 +83,15 @@ func (cc *coverageCache) get(ctx context.Context, q coverageKey, count func(cont
 	}
 	cc.entries[q] = coverageEntry{cov: cov, at: now, counted: counted}
 	return cov, nil
+}
+
+// figuresFollowWrites makes everyone's figures count afresh after any
+// write this server answers without an error: an atomic add, never a wait.
+func (s *Server) figuresFollowWrites(c *gin.Context) {
+	c.Next()
+	if m := c.Request.Method; m != http.MethodGet && m != http.MethodHead && c.Writer.Status() < http.StatusBadRequest {
+		s.figures.invalidate()
+	}
 }
 
 // coverage is q's figures: everyone's through the cache, one team's afresh.
