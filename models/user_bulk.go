@@ -186,3 +186,17 @@ func (s *Store) Begin(ctx context.Context) (pgx.Tx, error) {
 	}
 	return tx, nil
 }
+
+// CountBulkTarget counts the target's users, exactly: the number a bulk
+// change's confirmation states.
+func (s *Store) CountBulkTarget(ctx context.Context, t BulkTarget) (int64, error) {
+	query, args, err := s.targetSQL(ctx, t)
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	if err := s.pool.QueryRow(ctx, "SELECT count(*) FROM ("+query+") AS t", args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count bulk targets: %w", unavailable(err))
+	}
+	return n, nil
+}
