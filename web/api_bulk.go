@@ -154,4 +154,3 @@ func (s *Server) getJob(c *gin.Context) error {
 	c.JSON(http.StatusOK, toJobJSON(j))
 	return nil
 }
-
