@@ -14,18 +14,23 @@ import (
 // locks the rows; writes each user's own schedule (replacing one of the
 // same date; none where the same rules are in force then already); moves
 // the team and sets is_active; bumps the version once of every user that
-// changes; and records the schedule and is_active changes in the history.
-// The week-offs in force today follow in bulkRefreshSQL, which sees this
-// statement's writes. It returns how many users changed.
+// changes; and records the changes in the history. It returns how many
+// users changed, and whether it also brought their week-offs and schedule
+// state up to date ("fast": rules from today, no team change, which it
+// can resolve without schedule_state: their new schedule is in force, and
+// the next change is their next own schedule). Otherwise, for changes of
+// rules or team, bulkRefreshSQL follows, and sees this statement's writes.
 //
 // $1 users, $2 rules given, $3 rules, $4 effective date (NULL: today),
 // $5 team given, $6 team (0: none), $7 is_active (NULL: as it is),
 // $8 actor, $9 via.
 const bulkChangeSQL = `
 WITH clock AS MATERIALIZED (
-    SELECT org_today() AS today, COALESCE($4::date, org_today()) AS eff
+    SELECT today, eff, $2::boolean AND eff <= today AND NOT $5::boolean AS fast,
+           ARRAY(SELECT r ->> 'day' FROM jsonb_array_elements(COALESCE($3::jsonb, '[]')) WITH ORDINALITY AS e (r, n) ORDER BY n) AS days
+      FROM (SELECT org_today() AS today, COALESCE($4::date, org_today()) AS eff) AS d
 ), target AS MATERIALIZED (
-    SELECT u.id, u.team_id, u.is_active FROM users u WHERE u.id = ANY($1::bigint[]) ORDER BY u.id FOR UPDATE
+    SELECT u.id, u.team_id, u.is_active, u.weekoffs FROM users u WHERE u.id = ANY($1::bigint[]) ORDER BY u.id FOR UPDATE
 ), previous AS MATERIALIZED (
     SELECT DISTINCT ON (s.user_id) s.user_id, s.rules, s.inherit, s.effective_from
       FROM schedules s JOIN target t ON s.scope = 'user' AND s.user_id = t.id, clock
@@ -44,12 +49,20 @@ WITH clock AS MATERIALIZED (
 ), changed AS (
     UPDATE users u SET team_id = CASE WHEN $5::boolean THEN NULLIF($6::bigint, 0) ELSE u.team_id END,
            is_active = COALESCE($7::boolean, u.is_active),
+           weekoffs = CASE WHEN clock.fast AND t.id IN (SELECT user_id FROM saved) THEN clock.days ELSE u.weekoffs END,
            version = u.version + 1, updated_at = now()
-      FROM target t
+      FROM target t, clock
      WHERE u.id = t.id AND (t.id IN (SELECT user_id FROM saved)
         OR ($5::boolean AND t.team_id IS DISTINCT FROM NULLIF($6::bigint, 0))
         OR t.is_active <> COALESCE($7::boolean, t.is_active))
     RETURNING u.id
+), states AS (
+    INSERT INTO user_schedule_state AS st (user_id, state)
+    SELECT saved.user_id, json_build_object('source', 'user', 'rules', $3::jsonb, 'effective_from', clock.today,
+               'next_change', (SELECT min(n.effective_from) FROM schedules n
+                                WHERE n.scope = 'user' AND n.user_id = saved.user_id AND n.effective_from > clock.today))
+      FROM saved, clock WHERE clock.fast
+    ON CONFLICT (user_id) DO UPDATE SET state = EXCLUDED.state
 ), history AS (
     INSERT INTO user_history (user_id, actor_id, via, field, old_value, new_value)
     SELECT saved.user_id, $8::bigint, $9::text, 'schedule',
@@ -58,10 +71,14 @@ WITH clock AS MATERIALIZED (
            jsonb_build_object('scope', 'user', 'rules', $3::jsonb, 'inherit', false, 'effective_from', clock.eff)
       FROM saved LEFT JOIN previous p ON p.user_id = saved.user_id, clock
     UNION ALL
+    SELECT t.id, $8::bigint, $9::text, 'weekoffs', to_jsonb(t.weekoffs), to_jsonb(clock.days)
+      FROM target t JOIN saved ON saved.user_id = t.id, clock
+     WHERE clock.fast AND t.weekoffs IS DISTINCT FROM clock.days
+    UNION ALL
     SELECT t.id, $8::bigint, $9::text, 'is_active', to_jsonb(t.is_active), to_jsonb($7::boolean)
       FROM target t WHERE t.is_active <> COALESCE($7::boolean, t.is_active)
 )
-SELECT count(*) FROM changed`
+SELECT (SELECT count(*) FROM changed), fast FROM clock`
 
 // bulkRefreshSQL is refreshStateSQL for the users $1, recording the
 // week-offs that change today in their history as the single-user writes
@@ -107,17 +124,12 @@ func (s *Store) ApplyBulkChange(ctx context.Context, tx pgx.Tx, ids []int64, ch 
 		team = *ch.TeamID
 	}
 	actor := actorFrom(ctx)
-	batch := &pgx.Batch{}
-	batch.Queue(bulkChangeSQL, ids, ch.Rules != nil, rules, eff, ch.TeamID != nil, team, ch.IsActive, actor.id(), string(actor.Via))
-	batch.Queue(bulkRefreshSQL, ids, actor.id(), string(actor.Via))
-	results := tx.SendBatch(ctx, batch)
 	var changed int64
-	err = results.QueryRow().Scan(&changed)
-	if err == nil {
-		_, err = results.Exec()
-	}
-	if closeErr := results.Close(); err == nil {
-		err = closeErr
+	var fast bool
+	err = tx.QueryRow(ctx, bulkChangeSQL, ids, ch.Rules != nil, rules, eff, ch.TeamID != nil, team, ch.IsActive, actor.id(), string(actor.Via)).
+		Scan(&changed, &fast)
+	if err == nil && !fast && (ch.Rules != nil || ch.TeamID != nil) {
+		_, err = tx.Exec(ctx, bulkRefreshSQL, ids, actor.id(), string(actor.Via))
 	}
 	if err != nil {
 		if isForeignKeyViolation(err) {

@@ -119,6 +119,43 @@ func TestChangeUsers(t *testing.T) {
 			t.Errorf("got %d history rows, versions +%d; want 45 each", h, v-v0)
 		}
 	})
+	t.Run("StateMatchesResolution", func(t *testing.T) {
+		t.Parallel()
+		store := modelstest.Store(t)
+		ids := seedUsers(t, store, 12)
+		var team int64
+		if err := store.Pool().QueryRow(t.Context(), "INSERT INTO teams (name) VALUES ('Ops') RETURNING id").Scan(&team); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := store.Pool().Exec(t.Context(), `INSERT INTO schedules (scope, team_id, rules, effective_from)
+			VALUES ('team', $1, '[{"day":"monday","weeks":"every","part":"full"}]', org_today() + 3)`, team); err != nil {
+			t.Fatal(err)
+		}
+		c := newClient(t, store, jobs.Options{SyncMax: 50, BatchSize: 5})
+		today := schedule.Today(time.Now(), time.UTC)
+		saturday := schedule.EveryWeek([]time.Weekday{time.Saturday})
+		changes := []models.BulkChange{
+			{Rules: &saturday, EffectiveFrom: today.AddDays(5)},
+			{Rules: &sunday},
+			{TeamID: &team},
+			{Rules: &saturday, EffectiveFrom: today},
+			{TeamID: new(int64)},
+		}
+		for i, ch := range changes {
+			if _, err := c.ChangeUsers(t.Context(), models.BulkTarget{IDs: ids[:8]}, ch); err != nil {
+				t.Fatalf("change %d: %v", i, err)
+			}
+			var wrong int
+			err := store.Pool().QueryRow(t.Context(), `SELECT count(*) FROM users u JOIN user_schedule_state st ON st.user_id = u.id
+				WHERE st.state::jsonb <> schedule_state(u.id, u.team_id, org_today())::jsonb OR u.weekoffs <> state_days(st.state)`).Scan(&wrong)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if wrong != 0 {
+				t.Errorf("after change %d (%+v): %d users' state differs from its resolution", i, ch, wrong)
+			}
+		}
+	})
 	t.Run("LastAdmin", func(t *testing.T) {
 		t.Parallel()
 		store := modelstest.Store(t)
