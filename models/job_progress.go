@@ -132,35 +132,41 @@ func (s *Store) QueueJobBatches(ctx context.Context, tx pgx.Tx, jobID int64, kin
 }
 
 // JobBatch is one batch of a job's work, taken in a transaction that holds
-// the job's progress row locked until it commits.
+// its row locked until it commits.
 type JobBatch struct {
 	Job   int64
 	Batch int
 	Items json.RawMessage
 }
 
-// TakeJobBatch locks the job's progress row in tx and returns its next
-// batch; ok is false when none is left. The lock makes two workers of the
-// same job (one rescued while the other still ran) take turns, and the
-// second finds the batch the first applied gone.
+// TakeJobBatch locks, in tx, the job's first batch that no other
+// transaction holds, and returns it; ok is false when there is none, left
+// or free. Workers of the same job, on this instance or another (one
+// rescued while the other still ran), so take batches side by side, and a
+// batch one of them applied is gone for the others.
 func (s *Store) TakeJobBatch(ctx context.Context, tx pgx.Tx, jobID int64) (b JobBatch, ok bool, err error) {
-	var finished bool
-	err = tx.QueryRow(ctx, "SELECT finished_at IS NOT NULL FROM job_progress WHERE job_id = $1 FOR UPDATE", jobID).Scan(&finished)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return b, false, ErrJobNotFound
-	}
-	if err != nil || finished {
-		return b, false, err
-	}
-	// A statement of its own, after the lock: its snapshot sees what a
-	// worker that held the lock before committed.
 	b.Job = jobID
-	err = tx.QueryRow(ctx, "SELECT batch, items FROM job_batches WHERE job_id = $1 ORDER BY batch LIMIT 1", jobID).Scan(&b.Batch, &b.Items)
+	err = tx.QueryRow(ctx, "SELECT batch, items FROM job_batches WHERE job_id = $1 ORDER BY batch LIMIT 1 FOR UPDATE SKIP LOCKED", jobID).Scan(&b.Batch, &b.Items)
 	if errors.Is(err, pgx.ErrNoRows) {
-		_, err = tx.Exec(ctx, "UPDATE job_progress SET finished_at = now() WHERE job_id = $1", jobID)
-		return b, false, err
+		return b, false, nil
 	}
 	return b, err == nil, err
+}
+
+// FinishJob marks the job finished if no batch of it is left, and reports
+// whether it is finished.
+func (s *Store) FinishJob(ctx context.Context, jobID int64) (bool, error) {
+	var finished bool
+	err := s.pool.QueryRow(ctx, `UPDATE job_progress SET finished_at = COALESCE(finished_at, now())
+		WHERE job_id = $1 AND NOT EXISTS (SELECT 1 FROM job_batches WHERE job_id = $1)
+		RETURNING true`, jobID).Scan(&finished)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("job %d: %w", jobID, err)
+	}
+	return finished, nil
 }
 
 // batchDoneSQL deletes a batch and counts it into the progress, in the
@@ -172,7 +178,9 @@ WITH gone AS (
 )
 UPDATE job_progress SET done = done + $3,
        errors = CASE WHEN jsonb_array_length(errors) < $5 THEN errors || $4::jsonb ELSE errors END,
-       finished_at = CASE WHEN NOT EXISTS (SELECT 1 FROM job_batches WHERE job_id = $1 AND batch > $2) THEN now() END
+       -- Other batches being applied at once are still seen here: only
+       -- the last one to commit finishes the job (or FinishJob does).
+       finished_at = CASE WHEN NOT EXISTS (SELECT 1 FROM job_batches WHERE job_id = $1 AND batch <> $2) THEN now() END
  WHERE job_id = $1 AND EXISTS (SELECT 1 FROM gone)`
 
 // BatchDone records in tx that batch b is applied: done items, with errs

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -30,26 +31,43 @@ func addBatchKind[A river.JobArgs](workers *river.Workers, c *Client, apply appl
 	river.AddWorker(workers, &batchWorker[A]{c: c, apply: apply})
 }
 
-// Work applies the job's batches.
+// Work applies the job's batches, parallel of them at a time, each in a
+// transaction of its own.
 func (w *batchWorker[A]) Work(ctx context.Context, job *river.Job[A]) error {
 	until := time.Now().Add(w.c.sliceOf())
-	for {
-		select {
-		case <-w.c.stopping:
-			return river.JobSnooze(0)
-		default:
-		}
-		if time.Now().After(until) {
-			return river.JobSnooze(0)
-		}
-		more, err := w.c.oneBatch(ctx, job.ID, func(tx pgx.Tx, items json.RawMessage) (int, []models.JobItemError, error) {
-			return w.apply(ctx, tx, job.Args, items)
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	var wg sync.WaitGroup
+	for range parallel {
+		wg.Go(func() {
+			for ctx.Err() == nil && time.Now().Before(until) && !w.c.isStopping() {
+				more, err := w.c.oneBatch(ctx, job.ID, func(tx pgx.Tx, items json.RawMessage) (int, []models.JobItemError, error) {
+					return w.apply(ctx, tx, job.Args, items)
+				})
+				if err != nil {
+					cancel(err)
+				}
+				if !more {
+					return
+				}
+			}
 		})
-		if err != nil || !more {
-			return err
-		}
 	}
+	wg.Wait()
+	if err := context.Cause(ctx); err != nil {
+		return err
+	}
+	finished, err := w.c.store.FinishJob(ctx, job.ID)
+	if err != nil || finished {
+		return err
+	}
+	// Out of time, or stopping: back to the queue for any instance, at once.
+	return river.JobSnooze(0)
 }
+
+// parallel is how many batches of one job are applied at once: two keep
+// the database busy while the other waits on a round trip or a commit.
+const parallel = 2
 
 // oneBatch applies the job's next batch and records it, in one
 // transaction; more is false when no batch was left.

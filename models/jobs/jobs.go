@@ -119,6 +119,16 @@ func (c *Client) Stop(ctx context.Context) error {
 	return nil
 }
 
+// isStopping reports whether Stop was called.
+func (c *Client) isStopping() bool {
+	select {
+	case <-c.stopping:
+		return true
+	default:
+		return false
+	}
+}
+
 // insert queues a job in tx and returns its id.
 func (c *Client) insert(ctx context.Context, tx pgx.Tx, args river.JobArgs) (int64, error) {
 	res, err := c.river.InsertTx(ctx, tx, args, nil)
