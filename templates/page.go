@@ -194,6 +194,8 @@ type BulkConfirmView struct {
 // JobView is a job's progress page.
 type JobView struct {
 	Job *models.Job
+	// Refreshing: the page reloads itself (Page.Refresh), and offers to stop.
+	Refreshing bool
 }
 
 // SortColumn is a table heading that sorts by its column when followed.

@@ -9,10 +9,12 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/weekoffs/weekoffs/models"
+	"github.com/weekoffs/weekoffs/models/schedule"
 	"github.com/weekoffs/weekoffs/templates"
 )
 
@@ -156,8 +158,12 @@ func (s *Server) readBulkForm(c *gin.Context, form url.Values) (bulkRequest, str
 func (s *Server) bulkWords(c *gin.Context, form url.Values, ch models.BulkChange) (string, error) {
 	switch {
 	case ch.Rules != nil:
+		org, err := s.store.Organisation(c.Request.Context())
+		if err != nil {
+			return "", err
+		}
 		from := "today"
-		if !ch.EffectiveFrom.IsZero() {
+		if !ch.EffectiveFrom.IsZero() && ch.EffectiveFrom != schedule.Today(time.Now(), org.Location()) {
 			from = ch.EffectiveFrom.String()
 		}
 		return fmt.Sprintf("their week-offs become %s from %s", ch.Rules.Words(), from), nil
@@ -199,9 +205,13 @@ func (s *Server) jobPage(c *gin.Context) error {
 		return err
 	}
 	p := s.newPage(c, "Job "+strconv.FormatInt(id, 10))
-	if !j.Finished() {
+	// Reloading itself is the progress bar's only motion without
+	// JavaScript; ?refresh=off stops it for whoever needs the page still
+	// (WCAG 2.2.1, timing adjustable), and the page links there.
+	v := templates.JobView{Job: j, Refreshing: !j.Finished() && c.Query("refresh") != "off"}
+	if v.Refreshing {
 		p.Refresh = 2
 	}
-	s.render(c, http.StatusOK, templates.JobPage(p, templates.JobView{Job: j}))
+	s.render(c, http.StatusOK, templates.JobPage(p, v))
 	return nil
 }
