@@ -231,6 +231,7 @@ func TestOpenAPIResponses(t *testing.T) {
 		{up, "POST", "/admin/teams", adminTok, js, `{"name":`, 0},
 		{up, "PATCH", "/admin/teams/1", adminTok, js, `{"name":`, 0},
 		{up, "PATCH", "/admin/organisation", adminTok, js, `{"name":`, 0},
+		{up, "POST", "/admin/users/bulk", adminTok, js, `{"ids":[`, 0},
 		{up, "PUT", "/me/schedule", empTok, js, `{"rules":[`, 0},
 		{up, "PUT", empPath + "/schedule", adminTok, js, `{"rules":[`, 0},
 		{up, "PUT", "/admin/teams/1/schedule", adminTok, js, `{"rules":[`, 0},
