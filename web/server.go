@@ -33,7 +33,6 @@ type Server struct {
 
 	sessions    *sessionStore
 	crossOrigin *http.CrossOriginProtection // refuses cross-origin form posts (docs/SECURITY.md)
-	chart       *chartCache                 // the week-off chart of the users page
 	throttle    *throttle                   // names the sign-in allowances per account and address
 	secHeaders  http.Header                 // sent with every response; never modified
 	metrics     *metrics                    // GET /metrics; nil unless METRICS=on
@@ -56,13 +55,11 @@ func NewServer(cfg config.Config, store *models.Store, log *slog.Logger) (*Serve
 		cfg:    cfg,
 		store:  store,
 		log:    log,
-		tokens: tokens{key: []byte(cfg.SecretKey), ttl: cfg.TokenTTL},
 		assets: static.New(),
 		engine: gin.New(),
 
 		sessions:    newSessionStore(cfg),
 		crossOrigin: http.NewCrossOriginProtection(),
-		chart:       newChartCache(chartTTL),
 		throttle:    newThrottle(cfg.SecretKey),
 		secHeaders:  newSecurityHeaders(),
 	}
@@ -71,11 +68,14 @@ func NewServer(cfg config.Config, store *models.Store, log *slog.Logger) (*Serve
 	var err error
 	s.jobs, err = jobs.New(store, jobs.Options{
 		SyncMax: cfg.BulkSyncMax, BatchSize: cfg.BulkBatchSize, RescueAfter: cfg.JobsRescueAfter,
-		// A DATABASE_URL of its own for LISTEN means the pool's goes
-		// through PgBouncer, where River's LISTEN would hear nothing.
-		PollOnly: cfg.DirectDatabaseURL != cfg.DatabaseURL,
+		// Statements unprepared mean PgBouncer in transaction mode
+		// (docs/DEPLOY.md), where River's LISTEN would hear nothing.
+		PollOnly: cfg.QueryExecMode == "exec" || cfg.QueryExecMode == "simple_protocol",
 	}, log)
 	if err != nil {
+		return nil, err
+	}
+	if s.tokens, err = newTokens([]byte(cfg.SecretKey), cfg.TokenTTL); err != nil {
 		return nil, err
 	}
 	if s.compress, err = newCompressor(); err != nil {
@@ -95,9 +95,6 @@ func NewServer(cfg config.Config, store *models.Store, log *slog.Logger) (*Serve
 	if cfg.Metrics {
 		s.metrics = newMetrics(store, cfg.MetricsToken)
 	}
-	// Changes made anywhere, by anyone, reach the chart (and the store's
-	// Close stops the listener).
-	store.OnUsersChanged(s.chart.invalidate)
 	s.engine.HandleMethodNotAllowed = true
 	// The contract accepts a trailing slash on every JSON route; Handler
 	// strips it, so Gin must not redirect instead.
