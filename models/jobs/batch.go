@@ -65,9 +65,13 @@ func (w *batchWorker[A]) Work(ctx context.Context, job *river.Job[A]) error {
 	return river.JobSnooze(0)
 }
 
-// parallel is how many batches of one job are applied at once: two keep
-// the database busy while the other waits on a round trip or a commit.
-const parallel = 2
+// parallel is how many batches of one job are applied at once. One: every
+// batch of a change of week-offs writes most of the 1024 rows of the
+// chart's counts (migration 00015's triggers), which a second batch would
+// wait on until the first commits, at the risk of a deadlock between
+// them. TakeJobBatch's SKIP LOCKED still lets a rescued copy of a job run
+// beside the original safely.
+const parallel = 1
 
 // oneBatch applies the job's next batch and records it, in one
 // transaction; more is false when no batch was left.
