@@ -65,13 +65,12 @@ func (w *batchWorker[A]) Work(ctx context.Context, job *river.Job[A]) error {
 	return river.JobSnooze(0)
 }
 
-// parallel is how many batches of one job are applied at once. One: every
-// batch of a change of week-offs writes most of the 1024 rows of the
-// chart's counts (migration 00015's triggers), which a second batch would
-// wait on until the first commits, at the risk of a deadlock between
-// them. TakeJobBatch's SKIP LOCKED still lets a rescued copy of a job run
-// beside the original safely.
-const parallel = 1
+// parallel is how many batches of one job are applied at once: two made
+// 2,939 users/s against one's 2,230 (100,000 users, load 7–9). They touch
+// no row in common: the chart's counts take one new row per statement
+// (migration 00015). TakeJobBatch's SKIP LOCKED lets a rescued copy of a
+// job run beside the original safely too.
+const parallel = 2
 
 // oneBatch applies the job's next batch and records it, in one
 // transaction; more is false when no batch was left.
