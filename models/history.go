@@ -42,6 +42,10 @@ func WithActor(ctx context.Context, a Actor) context.Context {
 	return context.WithValue(ctx, actorKey{}, a)
 }
 
+// ActorOf returns who ctx's writes are recorded as made by (WithActor), to
+// carry into a job that makes them later.
+func ActorOf(ctx context.Context) Actor { return actorFrom(ctx) }
+
 func actorFrom(ctx context.Context) Actor {
 	if a, ok := ctx.Value(actorKey{}).(Actor); ok {
 		return a

@@ -3,6 +3,7 @@ package models_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -180,6 +181,22 @@ func TestWeekoffCountsFollowEveryWrite(t *testing.T) {
 	exec(`DELETE FROM user_history; DELETE FROM schedules; DELETE FROM user_schedule_state; DELETE FROM calendar_feeds;
 		DELETE FROM users WHERE id % 4 = 0`)
 	check("after deletes")
+	var rows int
+	if err := pool.QueryRow(ctx, "SELECT count(*) FROM weekoff_counts").Scan(&rows); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; rows <= 1000; i++ { // past the fold's threshold, one row each
+		exec(fmt.Sprintf(`UPDATE users SET weekoffs = CASE WHEN weekoffs = '{monday}' THEN '{tuesday}'::text[] ELSE '{monday}'::text[] END WHERE id = %d`, someone))
+		rows++
+	}
+	check("with a long ledger")
+	if err := pool.QueryRow(ctx, "SELECT count(*) FROM weekoff_counts").Scan(&rows); err != nil {
+		t.Fatal(err)
+	}
+	if rows != 1 {
+		t.Errorf("the ledger holds %d rows after a read past the threshold, want them folded into 1", rows)
+	}
+	check("after folding")
 	exec(`TRUNCATE users CASCADE`)
 	check("after a truncate")
 }

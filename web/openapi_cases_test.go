@@ -37,6 +37,18 @@ func TestOpenAPIResponses(t *testing.T) {
 
 	const form, js = "application/x-www-form-urlencoded", "application/json"
 	tooLarge := tooLargeBody()
+	bulky := up.user("bulk@example.com", models.RoleEmployee)
+	// An instance that queues any bulk change of more than one user as a
+	// job (not worked here: it stays queued).
+	small := newApp(t, func(c *config.Config) { c.BulkSyncMax = 1 })
+	_, smallTok := small.userWithToken("admin@example.com", models.RoleAdmin)
+	small.user("one@example.com", models.RoleEmployee)
+	small.user("two@example.com", models.RoleEmployee)
+	queued, err := small.server.Jobs().ChangeUsers(t.Context(), models.BulkTarget{Filter: &models.UserFilter{}}, models.BulkChange{IsActive: new(true)})
+	if err != nil || queued.Job == nil {
+		t.Fatalf("queue a job: %+v, %v", queued, err)
+	}
+	jobPath := "/admin/jobs/" + itoa(queued.Job.ID)
 	empPath, adminPath := "/admin/users/"+itoa(emp.ID), "/admin/users/"+itoa(admin.ID)
 	wrongPassword := openAPICase{up, "POST", "/auth/token", "", form, "username=asha@example.com&password=wrong-one", 401}
 	cases := []openAPICase{
@@ -156,6 +168,21 @@ func TestOpenAPIResponses(t *testing.T) {
 		{up, "PATCH", "/admin/organisation", adminTok, js, tooLarge, 413},
 		{up, "PATCH", "/admin/organisation", adminTok, js, `{"timezone":"Mars/Olympus","weekoffs_max":9}`, 422},
 		{down, "PATCH", "/admin/organisation", downTok, js, `{}`, 503},
+
+		{up, "POST", "/admin/users/bulk", adminTok, js, `{"ids":[` + itoa(bulky.ID) + `],"set":{"rules":[{"day":"friday"}],"team_id":null}}`, 200},
+		{small, "POST", "/admin/users/bulk", smallTok, js, `{"filter":{"role":"employee","team":"none","q":""},"set":{"is_active":false},"force":true}`, 202},
+		{up, "POST", "/admin/users/bulk", "", js, `{}`, 401},
+		{up, "POST", "/admin/users/bulk", empTok, js, `{}`, 403},
+		{up, "POST", "/admin/users/bulk", adminTok, js, `{"filter":{"role":"admin"},"set":{"is_active":false}}`, 409},
+		{up, "POST", "/admin/users/bulk", adminTok, js, tooLarge, 413},
+		{up, "POST", "/admin/users/bulk", adminTok, js, `{"filter":{"weekoff":"funday"},"ids":[],"set":{"effective_from":"soon"}}`, 422},
+		{down, "POST", "/admin/users/bulk", downTok, js, `{"ids":[1],"set":{"is_active":true}}`, 503},
+		{small, "GET", jobPath, smallTok, "", "", 200},
+		{up, "GET", "/admin/jobs/1", "", "", "", 401},
+		{up, "GET", "/admin/jobs/1", empTok, "", "", 403},
+		{up, "GET", "/admin/jobs/999", adminTok, "", "", 404},
+		{up, "GET", "/admin/jobs/x", adminTok, "", "", 422},
+		{down, "GET", "/admin/jobs/1", downTok, "", "", 503},
 	}
 	// If-Match names a version the user has left behind, or is no strong tag.
 	stale := map[string]openAPICase{
@@ -204,6 +231,7 @@ func TestOpenAPIResponses(t *testing.T) {
 		{up, "POST", "/admin/teams", adminTok, js, `{"name":`, 0},
 		{up, "PATCH", "/admin/teams/1", adminTok, js, `{"name":`, 0},
 		{up, "PATCH", "/admin/organisation", adminTok, js, `{"name":`, 0},
+		{up, "POST", "/admin/users/bulk", adminTok, js, `{"ids":[`, 0},
 		{up, "PUT", "/me/schedule", empTok, js, `{"rules":[`, 0},
 		{up, "PUT", empPath + "/schedule", adminTok, js, `{"rules":[`, 0},
 		{up, "PUT", "/admin/teams/1/schedule", adminTok, js, `{"rules":[`, 0},

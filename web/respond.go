@@ -80,6 +80,7 @@ var domainErrors = []struct {
 	detail, message string
 }{
 	{models.ErrTeamNotFound, http.StatusNotFound, "Team not found", "There is no team with this number."},
+	{models.ErrJobNotFound, http.StatusNotFound, "Job not found", "There is no job with this number."},
 	{models.ErrScheduleNotFound, http.StatusNotFound, "Schedule not found", "There is no such planned change."},
 	{models.ErrScheduleInForce, http.StatusConflict, "This schedule is in force or past; only upcoming changes can be cancelled", ""},
 	{models.ErrTeamExists, http.StatusConflict, "A team with this name already exists", ""},

@@ -58,6 +58,8 @@ func (s *Server) routes() {
 	r.POST("/admin/users", s.byAccept(s.adminPage(s.createUserForm), s.adminAPI(s.createUser)))
 	get("/admin/users/new", s.byAccept(s.adminPage(s.newUserPage), s.adminAPI(s.getUser)))
 	get("/admin/users/export.csv", s.byAccept(s.adminPage(s.exportUsers), s.adminAPI(s.exportUsers)))
+	r.POST("/admin/users/bulk", s.byAccept(s.adminPage(s.bulkUsersForm), s.adminAPI(s.bulkUsers)))
+	get("/admin/jobs/:id", s.byAccept(s.adminPage(s.jobPage), s.adminAPI(s.getJob)))
 	get("/admin/users/:id", s.byAccept(s.adminPage(s.userPage), s.adminAPI(s.getUser)))
 	r.PATCH("/admin/users/:id", s.adminAPI(s.patchUser))
 	get("/admin/users/:id/history", s.adminAPI(s.userHistory))

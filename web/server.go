@@ -16,6 +16,7 @@ import (
 	"github.com/weekoffs/weekoffs/config"
 	"github.com/weekoffs/weekoffs/docs"
 	"github.com/weekoffs/weekoffs/models"
+	"github.com/weekoffs/weekoffs/models/jobs"
 	"github.com/weekoffs/weekoffs/static"
 )
 
@@ -23,6 +24,7 @@ import (
 type Server struct {
 	cfg    config.Config
 	store  *models.Store
+	jobs   *jobs.Client // bulk changes too large for a request; started by Jobs().Start
 	log    *slog.Logger
 	tokens tokens
 	assets *static.Assets
@@ -44,6 +46,11 @@ type Server struct {
 	requestLines  sync.Pool // *requestLine, reused by logRequests
 }
 
+// Jobs returns the server's job runner, built on the store's pool: it
+// queues jobs at once, and works them once started (weekoffs serve starts
+// it, and stops it before the store closes).
+func (s *Server) Jobs() *jobs.Client { return s.jobs }
+
 // NewServer builds the server and its routes from its dependencies.
 func NewServer(cfg config.Config, store *models.Store, log *slog.Logger) (*Server, error) {
 	s := &Server{
@@ -62,6 +69,15 @@ func NewServer(cfg config.Config, store *models.Store, log *slog.Logger) (*Serve
 	s.cssURL = s.assets.URL("css/site.css")
 	s.pageResponder = s.respondPage
 	var err error
+	s.jobs, err = jobs.New(store, jobs.Options{
+		SyncMax: cfg.BulkSyncMax, BatchSize: cfg.BulkBatchSize, RescueAfter: cfg.JobsRescueAfter,
+		// Statements unprepared mean PgBouncer in transaction mode
+		// (docs/DEPLOY.md), where River's LISTEN would hear nothing.
+		PollOnly: cfg.QueryExecMode == "exec" || cfg.QueryExecMode == "simple_protocol",
+	}, log)
+	if err != nil {
+		return nil, err
+	}
 	if s.tokens, err = newTokens([]byte(cfg.SecretKey), cfg.TokenTTL); err != nil {
 		return nil, err
 	}
