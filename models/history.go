@@ -63,6 +63,8 @@ type HistoryEntry struct {
 	OldValue  json.RawMessage `gorm:"type:jsonb;not null"`
 	NewValue  json.RawMessage `gorm:"type:jsonb;not null"`
 	ChangedAt time.Time       `gorm:"not null;default:now()"`
+	// Forced says an admin applied the change though it left a team short.
+	Forced bool `gorm:"not null;default:false"`
 	// ActorEmail is who ActorID was, read with the entry for display; "" for system changes.
 	ActorEmail string `gorm:"->"`
 }

@@ -93,6 +93,11 @@ type ScheduleEditor struct {
 	// Stale says that the save was refused because the person had been
 	// changed since the form was drawn; the form shows what was sent.
 	Stale bool
+	// Short are the dates on which the refused save would have left a
+	// team below its minimum on duty, in words; CanForce offers an admin
+	// to save it anyway.
+	Short    []string
+	CanForce bool
 }
 
 // ScheduleChoice is what a schedule form shows: the rules as stored, or as
@@ -112,6 +117,10 @@ type DayChoice struct {
 	// PartError and WeeksError are a refused save's problems with the
 	// day's part and weeks.
 	PartError, WeeksError string
+	// TeamLoad says how many of the person's team are off that weekday
+	// in the coming weeks ("up to 2 of 11 others in Support off"); "" for
+	// none shown.
+	TeamLoad string
 }
 
 // MonthView is a month of one person's days off as a calendar grid.
@@ -168,6 +177,9 @@ type UsersView struct {
 	// ExportURL is the CSV file of every user the filters select, in the
 	// list's order.
 	ExportURL string
+	// ShortSoon is the note of short days in the next four weeks: the
+	// users list is the admins' start page.
+	ShortSoon ShortSoonView
 	// Bulk is the form that changes the checked users, or all matching.
 	Bulk BulkFormView
 }

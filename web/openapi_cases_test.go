@@ -248,6 +248,11 @@ func TestOpenAPIResponses(t *testing.T) {
 	for _, c := range scheduleCases(t, up, down, emp.ID, adminTok, empTok, downTok) {
 		check(c, c.send(nil))
 	}
+	// The coverage guard, last: a team with a minimum would refuse the
+	// other cases' changes.
+	for _, c := range guardCases(t, up, adminTok) {
+		check(c, c.send(nil))
+	}
 
 	for path, item := range spec.doc.Paths.Map() {
 		for method, op := range item.Operations() {
@@ -276,6 +281,10 @@ func scheduleCases(t *testing.T, up, down *app, empID int64, adminTok, empTok, d
 		decode(t, up.do(call{method: "PUT", path: path, token: token, body: body, contentType: js, want: http.StatusOK}), out)
 	}
 	empPath := "/admin/users/" + itoa(empID)
+
+	// Team 1's minimum would have the coverage guard refuse these changes
+	// (guardCases has its refusals).
+	up.do(call{method: "PATCH", path: "/admin/teams/1", token: adminTok, body: `{"min_on_duty":0}`, contentType: js, want: http.StatusOK})
 
 	// Before the organisation has one: in_force is null.
 	up.do(call{method: "GET", path: "/admin/organisation/schedule", token: adminTok, want: http.StatusOK})
@@ -355,6 +364,14 @@ func scheduleCases(t *testing.T, up, down *app, empID int64, adminTok, empTok, d
 		{up, "GET", empPath + "/calendar?from=2026-01-01&to=2027-01-02", adminTok, "", "", 422},
 		{down, "GET", "/admin/users/1/calendar", downTok, "", "", 503},
 
+		{up, "GET", "/admin/coverage", adminTok, "", "", 200},
+		{up, "GET", "/admin/coverage?team=1&from=" + date(0) + "&to=" + date(91), adminTok, "", "", 200},
+		{up, "GET", "/admin/coverage", "", "", "", 401},
+		{up, "GET", "/admin/coverage", empTok, "", "", 403},
+		{up, "GET", "/admin/coverage?team=999", adminTok, "", "", 404},
+		{up, "GET", "/admin/coverage?from=" + date(0) + "&to=" + date(92), adminTok, "", "", 422},
+		{down, "GET", "/admin/coverage", downTok, "", "", 503},
+
 		{up, "GET", "/admin/teams/1/schedule", adminTok, "", "", 200},
 		{up, "GET", "/admin/teams/1/schedule", "", "", "", 401},
 		{up, "GET", "/admin/teams/1/schedule", empTok, "", "", 403},
@@ -416,4 +433,25 @@ func (c openAPICase) send(header http.Header) *httptest.ResponseRecorder {
 // unreachableDatabase returns a database URL on a port where nothing listens.
 func unreachableDatabase(t *testing.T) string {
 	return fmt.Sprintf("postgres://weekoffs:secret@127.0.0.1:%d/weekoffs?sslmode=disable&connect_timeout=1", freePort(t))
+}
+
+// guardCases are TestOpenAPIResponses' refusals by the coverage guard: a
+// new team whose minimum is its one member, who has no schedule of their
+// own, so that any day off for them, at any scope, leaves it short.
+func guardCases(t *testing.T, up *app, adminTok string) []openAPICase {
+	t.Helper()
+	const js = "application/json"
+	var team struct{ ID int64 }
+	decode(t, up.do(call{method: "POST", path: "/admin/teams", token: adminTok, body: map[string]any{"name": "Guarded", "min_on_duty": 1}, want: http.StatusCreated}), &team)
+	member, tok := up.userWithToken("guarded@example.com", models.RoleEmployee)
+	joinTeam(t, up, member.ID, team.ID)
+	monday := `{"rules":[{"day":"mon"}]}`
+	return []openAPICase{
+		{up, "PUT", "/me/weekoffs", tok, js, `{"weekoffs":["mon"]}`, 409},
+		{up, "PUT", "/me/schedule", tok, js, monday, 409},
+		{up, "PUT", "/me/schedule", tok, js, `{"rules":[{"day":"mon"}],"force":true}`, 403},
+		{up, "PUT", "/admin/users/" + itoa(member.ID) + "/schedule", adminTok, js, monday, 409},
+		{up, "PUT", "/admin/teams/" + itoa(team.ID) + "/schedule", adminTok, js, monday, 409},
+		{up, "PUT", "/admin/organisation/schedule", adminTok, js, monday, 409},
+	}
 }

@@ -60,6 +60,9 @@ func (s *Server) usersPage(c *gin.Context) error {
 	if v.Chart.Counts, err = s.store.ActiveEmployeesOff(c.Request.Context()); err != nil {
 		return err
 	}
+	if v.ShortSoon, err = s.shortSoonView(c); err != nil {
+		return err
+	}
 	s.render(c, status, templates.Users(p, v))
 	return nil
 }

@@ -25,6 +25,7 @@ func (s *Server) routes() {
 		get("/metrics", s.publicAPI(s.metrics.serve))
 	}
 	r.Use(s.recoverPanics, s.securityHeaders, s.requestDeadline)
+	r.Use(s.figuresFollowWrites)
 	r.NoRoute(s.notFound)
 	r.NoMethod(s.methodNotAllowed)
 
@@ -82,6 +83,10 @@ func (s *Server) routes() {
 	r.POST("/admin/teams/:id/schedule", s.adminPage(s.postTeamScheduleForm))
 	r.DELETE("/admin/teams/:id/schedule/:sid", s.adminAPI(s.cancelScopeSchedule(teamOfPath)))
 	r.POST("/admin/teams/:id/schedule/:sid/cancel", s.adminPage(s.cancelTeamScheduleForm))
+
+	get("/admin/coverage", s.adminAPI(s.getCoverage))
+	get("/admin/calendar", s.adminPage(s.coverageMonthPage))
+	get("/admin/calendar/day", s.adminPage(s.coverageDayPage))
 
 	get("/admin/organisation", s.byAccept(s.adminPage(s.organisationPage), s.adminAPI(s.getOrganisation)))
 	r.PATCH("/admin/organisation", s.adminAPI(s.patchOrganisation))

@@ -3,6 +3,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -33,6 +34,7 @@ type Server struct {
 
 	sessions    *sessionStore
 	crossOrigin *http.CrossOriginProtection // refuses cross-origin form posts (docs/SECURITY.md)
+	figures     *coverageCache              // everyone's coverage figures, by range
 	throttle    *throttle                   // names the sign-in allowances per account and address
 	secHeaders  http.Header                 // sent with every response; never modified
 	metrics     *metrics                    // GET /metrics; nil unless METRICS=on
@@ -60,6 +62,7 @@ func NewServer(cfg config.Config, store *models.Store, log *slog.Logger) (*Serve
 
 		sessions:    newSessionStore(cfg),
 		crossOrigin: http.NewCrossOriginProtection(),
+		figures:     newCoverageCache(),
 		throttle:    newThrottle(cfg.SecretKey),
 		secHeaders:  newSecurityHeaders(),
 	}
@@ -94,6 +97,10 @@ func NewServer(cfg config.Config, store *models.Store, log *slog.Logger) (*Serve
 	}
 	if cfg.Metrics {
 		s.metrics = newMetrics(store, cfg.MetricsToken)
+		s.metrics.reg.MustRegister(newShortDaysCollector(func(ctx context.Context) ([]models.ShortDay, error) {
+			short, _, err := s.shortDaysSoon(ctx)
+			return short, err
+		}))
 	}
 	s.engine.HandleMethodNotAllowed = true
 	// The contract accepts a trailing slash on every JSON route; Handler
