@@ -57,6 +57,8 @@ type MeView struct {
 	// FeedSince is when the user's calendar address was made; zero if
 	// they have none.
 	FeedSince time.Time
+	// Requests are the user's latest change requests, newest first.
+	Requests []models.Request
 }
 
 // ScheduleEditor is the form of a schedule's rules (templates/schedule.templ):
@@ -165,6 +167,8 @@ type UsersView struct {
 	// ExportURL is the CSV file of every user the filters select, in the
 	// list's order.
 	ExportURL string
+	// PendingRequests counts the change requests waiting for an admin.
+	PendingRequests int
 }
 
 // SortColumn is a table heading that sorts by its column when followed.

@@ -80,6 +80,10 @@ var domainErrors = []struct {
 }{
 	{models.ErrTeamNotFound, http.StatusNotFound, "Team not found", "There is no team with this number."},
 	{models.ErrScheduleNotFound, http.StatusNotFound, "Schedule not found", "There is no such planned change."},
+	{models.ErrRequestNotFound, http.StatusNotFound, "Request not found", "There is no such request."},
+	{models.ErrRequestDecided, http.StatusConflict, "This request is no longer pending", ""},
+	{models.ErrRequestOutdated, http.StatusConflict, msgRequestOutdated, ""},
+	{models.ErrRequestTooManyDays, http.StatusConflict, msgRequestTooManyDays, ""},
 	{models.ErrScheduleInForce, http.StatusConflict, "This schedule is in force or past; only upcoming changes can be cancelled", ""},
 	{models.ErrTeamExists, http.StatusConflict, "A team with this name already exists", ""},
 	{models.ErrTeamNotEmpty, http.StatusConflict, "The team has members; move them to another team first", ""},

@@ -40,11 +40,11 @@ func (s *Server) routes() {
 	r.POST("/logout", s.publicPage(s.logout))
 
 	get("/me", s.byAccept(s.page(s.mePage), s.api(s.getMe)))
-	r.PUT("/me/weekoffs", s.changesUsers(s.api(s.putMyWeekoffs)))
-	r.POST("/me/weekoffs", s.changesUsers(s.page(s.postMyWeekoffs)))
+	r.PUT("/me/weekoffs", s.changesUsers(s.api(s.unlessApproval(s.putMyWeekoffs, s.requestMyWeekoffs))))
+	r.POST("/me/weekoffs", s.changesUsers(s.page(s.unlessApproval(s.postMyWeekoffs, s.requestMyWeekoffsForm))))
 	get("/me/schedule", s.api(s.getUserSchedule(meID)))
-	r.PUT("/me/schedule", s.changesUsers(s.api(s.putUserSchedule(meID))))
-	r.POST("/me/schedule", s.changesUsers(s.page(s.postMySchedule)))
+	r.PUT("/me/schedule", s.changesUsers(s.api(s.unlessApproval(s.putUserSchedule(meID), s.requestMySchedule))))
+	r.POST("/me/schedule", s.changesUsers(s.page(s.unlessApproval(s.postMySchedule, s.requestMyScheduleForm))))
 	r.DELETE("/me/schedule/:sid", s.api(s.cancelUserSchedule(meID)))
 	r.POST("/me/schedule/:sid/cancel", s.page(s.cancelMyScheduleForm))
 	get("/me/calendar", s.byAccept(s.page(s.myCalendarPage), s.api(s.getCalendar(meID))))
@@ -52,6 +52,9 @@ func (s *Server) routes() {
 	get(feedRoute, s.publicAPI(s.calendarFeed))
 	r.PUT("/me/password", s.api(s.putMyPassword))
 	r.POST("/me/password", s.page(s.postMyPassword))
+	get("/me/requests", s.api(s.myRequests))
+	r.DELETE("/me/requests/:id", s.api(s.withdrawMyRequest))
+	r.POST("/me/requests/:id/withdraw", s.page(s.withdrawMyRequestForm))
 
 	get("/admin/users", s.byAccept(s.adminPage(s.usersPage), s.adminAPI(s.listUsers)))
 	r.POST("/admin/users", s.changesUsers(s.byAccept(s.adminPage(s.createUserForm), s.adminAPI(s.createUser))))
@@ -80,6 +83,10 @@ func (s *Server) routes() {
 	r.POST("/admin/teams/:id/schedule", s.changesUsers(s.adminPage(s.postTeamScheduleForm)))
 	r.DELETE("/admin/teams/:id/schedule/:sid", s.adminAPI(s.cancelScopeSchedule(teamOfPath)))
 	r.POST("/admin/teams/:id/schedule/:sid/cancel", s.adminPage(s.cancelTeamScheduleForm))
+
+	get("/admin/requests", s.byAccept(s.adminPage(s.requestsPage), s.adminAPI(s.listRequests)))
+	r.POST("/admin/requests/:id/approve", s.changesUsers(s.byAccept(s.adminPage(s.approveRequestForm), s.adminAPI(s.approveRequest))))
+	r.POST("/admin/requests/:id/reject", s.byAccept(s.adminPage(s.rejectRequestForm), s.adminAPI(s.rejectRequest)))
 
 	get("/admin/organisation", s.byAccept(s.adminPage(s.organisationPage), s.adminAPI(s.getOrganisation)))
 	r.PATCH("/admin/organisation", s.adminAPI(s.patchOrganisation))
