@@ -166,7 +166,7 @@ func (s *Server) approveRequestForm(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	s.flashAndRedirect(c, "Approved "+r.UserName+"'s request: it applies from "+r.AppliedFrom.Time().Format(dateLayout)+".", formPage(c))
+	s.flashAndRedirect(c, "Approved "+r.UserName+"'s request: it applies from "+r.AppliedFrom.Time().Format(dateLayout)+".", queuePage(c))
 	return nil
 }
 
@@ -197,18 +197,25 @@ func (s *Server) rejectRequestForm(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	s.flashAndRedirect(c, "Rejected "+r.UserName+"'s request.", formPage(c))
+	s.flashAndRedirect(c, "Rejected "+r.UserName+"'s request.", queuePage(c))
 	return nil
+}
+
+// queuePage is the queue a form of it was sent from, with its filters;
+// the plain queue when it was sent from elsewhere (a refused form's page,
+// whose address is the form's action).
+func queuePage(c *gin.Context) string {
+	if page, err := url.Parse(formPage(c)); err == nil && page.Path == "/admin/requests" {
+		return page.RequestURI()
+	}
+	return "/admin/requests"
 }
 
 // renderRequestsAfter draws the queue after a refused form, with the
 // filters of the page the form was sent from.
 func (s *Server) renderRequestsAfter(c *gin.Context, status int, edit func(*templates.RequestsView)) error {
-	if page, err := url.Parse(formPage(c)); err == nil && page.Path == "/admin/requests" {
-		c.Request.URL.RawQuery = page.RawQuery
-	} else {
-		c.Request.URL.RawQuery = ""
-	}
+	page, _ := url.Parse(queuePage(c)) // a path this server wrote
+	c.Request.URL.RawQuery = page.RawQuery
 	return s.renderRequests(c, status, edit)
 }
 
