@@ -76,31 +76,36 @@ func (s *Store) RejectRequest(ctx context.Context, id int64, reason string) (*Re
 func (s *Store) ApproveRequest(ctx context.Context, id int64) (*Request, error) {
 	actor := actorFrom(ctx)
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		// Locks are taken user first, then request, as RequestSchedule
+		// takes them (it replaces the pending request under the user's
+		// lock): the other order could deadlock the two. A request's user
+		// never changes, so it can be read before either lock.
 		var userID int64
+		err := tx.QueryRow(ctx, "SELECT user_id FROM schedule_requests WHERE id = $1", id).Scan(&userID)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return ErrRequestNotFound
+		} else if err != nil {
+			return err
+		}
+		// Every change of the user's schedules or team locks their row:
+		// once it is held, nothing moves the stamp until this commits.
+		if _, err := tx.Exec(ctx, "SELECT FROM users WHERE id = $1 FOR UPDATE", userID); err != nil {
+			return err
+		}
 		var status RequestStatus
 		var rules string
-		var inherit bool
+		var inherit, unchanged bool
 		var from, today time.Time
-		err := tx.QueryRow(ctx, `SELECT user_id, status, rules::text, inherit, effective_from, org_today()
-			FROM schedule_requests WHERE id = $1 FOR UPDATE`, id).Scan(&userID, &status, &rules, &inherit, &from, &today)
+		err = tx.QueryRow(ctx, `SELECT status, rules::text, inherit, effective_from, org_today(), schedule_stamp = user_schedule_stamp(user_id)
+			FROM schedule_requests WHERE id = $1 FOR UPDATE`, id).Scan(&status, &rules, &inherit, &from, &today, &unchanged)
 		switch {
-		case errors.Is(err, pgx.ErrNoRows):
+		case errors.Is(err, pgx.ErrNoRows): // its user was deleted meanwhile
 			return ErrRequestNotFound
 		case err != nil:
 			return err
 		case status != RequestPending:
 			return &RequestDecidedError{Status: status}
-		}
-		// The user's row is locked before the stamp is read, as every
-		// change of their schedules or team locks it: nothing can move the
-		// stamp between this look and the write.
-		var unchanged bool
-		err = tx.QueryRow(ctx, `SELECT r.schedule_stamp = user_schedule_stamp(r.user_id)
-			FROM schedule_requests r, (SELECT id FROM users WHERE id = $2 FOR UPDATE) u WHERE r.id = $1`, id, userID).Scan(&unchanged)
-		if err != nil {
-			return err
-		}
-		if !unchanged {
+		case !unchanged:
 			return ErrRequestOutdated
 		}
 		applyFrom := from

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/weekoffs/weekoffs/models"
@@ -228,5 +229,48 @@ func TestApprovalOfPastDate(t *testing.T) {
 	}
 	if me := a.me(t, empTok); !slices.Equal(me.Weekoffs, []string{"friday"}) {
 		t.Fatalf("weekoffs: got %v, want friday from today", me.Weekoffs)
+	}
+}
+
+// TestApprovalRaces: two admins approving the same request at once get one
+// 200 and one 409, and the schedule is written once; an approval racing the
+// employee's next request never deadlocks (both end in an answer).
+func TestApprovalRaces(t *testing.T) {
+	t.Parallel()
+	a, _, adminTok := newAdminApp(t)
+	emp, empTok := a.userWithToken("asha@example.com", models.RoleEmployee, "sat")
+	a.setSelfService("approval")
+	for round := range 5 {
+		r := a.requested(t, "PUT", "/me/weekoffs", empTok, `{"weekoffs":["`+[]string{"mon", "tue", "wed", "thu", "fri"}[round]+`"]}`)
+		codes := make(chan int, 3)
+		var wg sync.WaitGroup
+		for range 2 {
+			wg.Go(func() {
+				codes <- a.do(call{method: "POST", path: "/admin/requests/" + itoa(r.ID) + "/approve", token: adminTok}).Code
+			})
+		}
+		wg.Go(func() {
+			codes <- a.do(call{method: "PUT", path: "/me/weekoffs", token: empTok, body: `{"weekoffs":["sun"]}`}).Code
+		})
+		wg.Wait()
+		close(codes)
+		got := map[int]int{}
+		for c := range codes {
+			got[c]++
+		}
+		if got[http.StatusInternalServerError] > 0 || got[http.StatusOK]+got[http.StatusConflict] != 2 || got[http.StatusOK] > 1 || got[http.StatusAccepted] != 1 {
+			t.Fatalf("round %d: statuses %v, want at most one 200, the rest 409, and the new request 202", round, got)
+		}
+		// Whatever won, the request left pending is withdrawn for the next round.
+		for _, p := range a.requests(t, "/me/requests", empTok) {
+			if p.Status == "pending" {
+				a.do(call{method: "DELETE", path: "/me/requests/" + itoa(p.ID), token: empTok, want: http.StatusNoContent})
+			}
+		}
+	}
+	var hist struct{ Items []historyItem }
+	decode(t, a.do(call{method: "GET", path: "/admin/users/" + itoa(emp.ID) + "/history", token: adminTok, want: http.StatusOK}), &hist)
+	if len(hist.Items) > 10 {
+		t.Errorf("%d history rows for at most 5 approvals of one day each", len(hist.Items))
 	}
 }
