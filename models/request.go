@@ -105,6 +105,34 @@ func scanRequest(row pgx.Row, r *Request) error {
 	return nil
 }
 
+// ErrApprovalRequired means a user's own change was not applied because
+// the organisation wants approval: it is to be made a request instead.
+var ErrApprovalRequired = errors.New("the organisation approves employees' changes")
+
+// appliesDirectly is the condition, on the user u, under which their own
+// change applies at once: they are an admin, or the organisation does not
+// want approval. setUserScheduleSQL holds a change by token to it, so that
+// PUT /me/weekoffs checks the setting in its one statement (a primary-key
+// probe inside it, no round trip); a change it refuses for this is
+// ErrApprovalRequired (checkAppliesDirectly).
+const appliesDirectly = `(u.role = 'admin' OR NOT EXISTS (SELECT 1 FROM organisation WHERE id = 1 AND self_service = 'approval'))`
+
+// checkAppliesDirectly is ErrApprovalRequired when u's own change would
+// become a request, for telling why setUserScheduleSQL refused one.
+func (s *Store) checkAppliesDirectly(ctx context.Context, u *User) error {
+	if u.IsAdmin() {
+		return nil
+	}
+	mode, err := s.SelfService(ctx)
+	if err != nil {
+		return err
+	}
+	if mode == SelfServiceApproval {
+		return ErrApprovalRequired
+	}
+	return nil
+}
+
 // SelfService is the organisation's self_service alone: one primary-key
 // probe, cheap enough for the employee's hot path (PUT /me/weekoffs).
 // Settings not yet stored are the default, direct.

@@ -113,20 +113,17 @@ func (s *Store) ApproveRequest(ctx context.Context, id int64) (*Request, error) 
 			applyFrom = today
 		}
 		batch := &pgx.Batch{}
-		batch.Queue(setUserScheduleSQL, userID, 0, rules, inherit, applyFrom, actor.id(), string(actor.Via), 1, s.weekoffsMax)
+		batch.Queue(setUserScheduleByID, userID, 0, rules, inherit, applyFrom, actor.id(), string(actor.Via), 1, s.weekoffsMax)
 		batch.Queue(refreshUserSQL, userID)
 		batch.Queue(`UPDATE schedule_requests SET status = 'approved', decided_at = now(), decided_by = $2, applied_from = $3
 			WHERE id = $1`, id, actor.id(), applyFrom)
 		results := tx.SendBatch(ctx, batch)
-		err = results.QueryRow().Scan(new(int64))
-		if errors.Is(err, pgx.ErrNoRows) {
+		tag, err := results.Exec()
+		if err == nil && tag.RowsAffected() == 0 {
 			// The statement's only other condition: the number of days.
 			err = ErrRequestTooManyDays
 		}
-		if err == nil {
-			_, err = results.Exec()
-		}
-		if err == nil {
+		for i := 0; err == nil && i < 2; i++ {
 			_, err = results.Exec()
 		}
 		if closeErr := results.Close(); err == nil {

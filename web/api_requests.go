@@ -17,7 +17,9 @@ import (
 // With the organisation's self_service set to "approval", an employee's
 // own change of days off becomes a request that waits for an admin
 // (docs/API.md, "Approvals"). unlessApproval is the one branch on the
-// employee's write routes; the rest is here and in page_requests.go.
+// employee's write routes, but for PUT /me/weekoffs, whose one statement
+// checks the setting itself (models.ErrApprovalRequired); the rest is here
+// and in page_requests.go.
 
 // unlessApproval answers with direct, as always, unless the signed-in
 // user is an employee and the organisation wants approval: then with
@@ -92,17 +94,14 @@ func writeRequested(c *gin.Context, r *models.Request) {
 	c.JSON(http.StatusAccepted, gin.H{"request": toRequestJSON(r)})
 }
 
-// requestMyWeekoffs is PUT /me/weekoffs made a request.
-func (s *Server) requestMyWeekoffs(c *gin.Context) error {
-	version, err := ifMatch(c)
-	if err != nil {
+// requestMyWeekoffs is PUT /me/weekoffs made a request: its statement
+// refused the change because the organisation wants approval
+// (models.ErrApprovalRequired), having read days and version.
+func (s *Server) requestMyWeekoffs(c *gin.Context, days []string, version int) error {
+	if err := s.authenticate(c); err != nil {
 		return err
 	}
-	var days *[]string
-	if err := decodeBody(c, listField("weekoffs", &days, true)); err != nil {
-		return err
-	}
-	r, err := s.store.RequestWeekoffs(c.Request.Context(), currentUser(c).ID, *days, version)
+	r, err := s.store.RequestWeekoffs(c.Request.Context(), currentUser(c).ID, days, version)
 	if err != nil {
 		return err
 	}

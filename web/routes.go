@@ -40,7 +40,7 @@ func (s *Server) routes() {
 	r.POST("/logout", s.publicPage(s.logout))
 
 	get("/me", s.byAccept(s.page(s.mePage), s.api(s.getMe)))
-	r.PUT("/me/weekoffs", s.changesUsers(s.api(s.unlessApproval(s.putMyWeekoffs, s.requestMyWeekoffs))))
+	r.PUT("/me/weekoffs", s.changesUsers(s.selfAPI(s.putMyWeekoffs)))
 	r.POST("/me/weekoffs", s.changesUsers(s.page(s.unlessApproval(s.postMyWeekoffs, s.requestMyWeekoffsForm))))
 	get("/me/schedule", s.api(s.getUserSchedule(meID)))
 	r.PUT("/me/schedule", s.changesUsers(s.api(s.unlessApproval(s.putUserSchedule(meID), s.requestMySchedule))))

@@ -49,7 +49,6 @@ func NewServer(cfg config.Config, store *models.Store, log *slog.Logger) (*Serve
 		cfg:    cfg,
 		store:  store,
 		log:    log,
-		tokens: tokens{key: []byte(cfg.SecretKey), ttl: cfg.TokenTTL},
 		assets: static.New(),
 		engine: gin.New(),
 
@@ -62,6 +61,9 @@ func NewServer(cfg config.Config, store *models.Store, log *slog.Logger) (*Serve
 	s.cssURL = s.assets.URL("css/site.css")
 	s.pageResponder = s.respondPage
 	var err error
+	if s.tokens, err = newTokens([]byte(cfg.SecretKey), cfg.TokenTTL); err != nil {
+		return nil, err
+	}
 	if s.compress, err = newCompressor(); err != nil {
 		return nil, err
 	}
