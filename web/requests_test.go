@@ -274,3 +274,27 @@ func TestApprovalRaces(t *testing.T) {
 		t.Errorf("%d history rows for at most 5 approvals of one day each", len(hist.Items))
 	}
 }
+
+// TestApprovalOfWeekoffsByToken: PUT /me/weekoffs checks the setting in
+// its one statement: a stale If-Match is still 412 and makes no request,
+// bad days are still 422, and a deactivated employee's token still 401.
+func TestApprovalOfWeekoffsByToken(t *testing.T) {
+	t.Parallel()
+	a, _, _ := newAdminApp(t)
+	emp, empTok := a.userWithToken("asha@example.com", models.RoleEmployee, "sat")
+	a.setSelfService("approval")
+	a.do(call{method: "PUT", path: "/me/weekoffs", token: empTok, body: `{"weekoffs":["fri"]}`,
+		header: http.Header{"If-Match": {`"99"`}}, want: http.StatusPreconditionFailed})
+	a.do(call{method: "PUT", path: "/me/weekoffs", token: empTok, body: `{"weekoffs":["funday"]}`, want: http.StatusUnprocessableEntity})
+	if mine := a.requests(t, "/me/requests", empTok); len(mine) != 0 {
+		t.Fatalf("refused changes made requests: %+v", mine)
+	}
+	r := a.requested(t, "PUT", "/me/weekoffs", empTok, `{"weekoffs":["fri"]}`)
+	if r.UserID != emp.ID {
+		t.Fatalf("request of user %d, want %d", r.UserID, emp.ID)
+	}
+	if _, err := a.store.UpdateUser(t.Context(), emp.ID, models.UserInput{IsActive: new(false)}, 0); err != nil {
+		t.Fatal(err)
+	}
+	a.do(call{method: "PUT", path: "/me/weekoffs", token: empTok, body: `{"weekoffs":["mon"]}`, want: http.StatusUnauthorized})
+}
