@@ -56,6 +56,11 @@ func (s *Server) selfAPI(h func(c *gin.Context, email string) error) gin.Handler
 // once the token's user is found active: a client signed out hears that
 // first, as from any other route.
 func (s *Server) signedInOr(c *gin.Context, refused error) error {
+	if c.Request.Context().Err() != nil {
+		// The client is gone or out of time (a body cut short or too slow):
+		// no one is left to tell, and the database is not asked.
+		return refused
+	}
 	if err := s.authenticate(c); err != nil {
 		return err
 	}
