@@ -195,7 +195,8 @@ func (s *Store) ApplyDueSchedules(ctx context.Context) (int, error) {
 
 // KeepSchedulesCurrent runs ApplyDueSchedules every interval until ctx
 // ends, so that the list's weekday filter and the chart follow the date
-// within that interval of midnight in the organisation's zone. Failures are
+// within that interval of midnight in the organisation's zone; it also
+// keeps the chart's counts folded. Failures are
 // logged and tried again next time.
 func (s *Store) KeepSchedulesCurrent(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
@@ -205,6 +206,11 @@ func (s *Store) KeepSchedulesCurrent(ctx context.Context, interval time.Duration
 			s.log.Warn("schedules: applying the day's changes failed; trying again", "error", err, "retry_in", interval)
 		} else if n > 0 {
 			s.log.Info("schedules: applied the day's changes", "schedules", n)
+		}
+		// The week-off counts' ledger grows by a row a change; reading it
+		// folds it, but nobody may read it for days.
+		if _, err := s.ActiveEmployeesOff(ctx); err != nil && ctx.Err() == nil {
+			s.log.Warn("week-off counts: folding failed; trying again", "error", err, "retry_in", interval)
 		}
 		select {
 		case <-ctx.Done():

@@ -89,7 +89,7 @@ func coverageFixtures(ctx context.Context, dbURL string, now time.Time) (*covera
 // week-off changes in the guarded team beside the same in no team's.
 func coverageEndpoints(o options, srv *server, fx *fixtures) []endpoint {
 	cf := fx.coverage
-	if cf == nil {
+	if cf == nil || o.latencyConns == 0 { // -latency-c 0 skips the runs at few connections
 		return nil
 	}
 	pid := srv.cmd.Process.Pid

@@ -41,8 +41,23 @@ func newFixtures(ctx context.Context, o options, srv *server, dbURL string, logf
 		return nil, err
 	}
 	now := time.Now()
+	// The coverage runs' team with a minimum (coverageFixtures) is left out
+	// of the spread writers (each guarded member gives way to the next
+	// employee): its members' changes take the guard's path, which the
+	// coverage runs measure on their own, and a write spread over everyone
+	// measures the plain path against the control's.
+	if fx.coverage, err = coverageFixtures(ctx, dbURL, now); err != nil {
+		return nil, err
+	}
+	guarded, err := guardedMembers(ctx, dbURL, fx.coverage.teamID)
+	if err != nil {
+		return nil, err
+	}
 	for i := range tokenUsers {
 		n := 1 + i*(o.users-2)/tokenUsers
+		for guarded[models.SeedEmployeeEmail(n)] {
+			n++
+		}
 		tok, err := mintToken(models.SeedEmployeeEmail(n), now)
 		if err != nil {
 			return nil, err
@@ -57,9 +72,6 @@ func newFixtures(ctx context.Context, o options, srv *server, dbURL string, logf
 		fx.notes = append(fx.notes, "HTML /admin/users skipped: "+err.Error())
 	}
 	if fx.feeds, err = scheduleFixtures(srv.base, fx.userTokens); err != nil {
-		return nil, err
-	}
-	if fx.coverage, err = coverageFixtures(ctx, dbURL, now); err != nil {
 		return nil, err
 	}
 	logf("fixtures: admin token, %d user tokens, deep cursor, session=%t, %d calendar feeds", len(fx.userTokens), fx.session != "", len(fx.feeds))
@@ -136,4 +148,26 @@ func browserSession(base, email, password string) (string, error) {
 		return "", fmt.Errorf("GET /admin/users as HTML lists no users")
 	}
 	return cookie, nil
+}
+
+// guardedMembers are the emails of the members of the team with a minimum.
+func guardedMembers(ctx context.Context, dbURL string, teamID int64) (map[string]bool, error) {
+	conn, err := pgx.Connect(ctx, dbURL)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close(ctx)
+	rows, err := conn.Query(ctx, "SELECT email FROM users WHERE team_id = $1", teamID)
+	if err != nil {
+		return nil, err
+	}
+	emails, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, err
+	}
+	members := make(map[string]bool, len(emails))
+	for _, e := range emails {
+		members[e] = true
+	}
+	return members, nil
 }
