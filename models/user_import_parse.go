@@ -66,7 +66,7 @@ var ErrImportTooLarge = fmt.Errorf("a file may hold at most %d users", ImportMax
 // spreadsheet would run as a formula, and accepts CRLF line ends and
 // quoted fields. Every problem found is returned with its row; rows with a
 // problem are left out of its Rows. A file with more than ImportMaxRows
-// users is ErrImportTooLarge.
+// users is ErrImportTooLarge; a failure of r itself is returned as it is.
 func ParseUsersCSV(r io.Reader) (*ImportFile, error) {
 	br := newBOMSkipper(r)
 	cr := csv.NewReader(br)
@@ -77,6 +77,9 @@ func ParseUsersCSV(r io.Reader) (*ImportFile, error) {
 		return &ImportFile{Errors: []ImportError{{Row: 1, Field: "", Msg: "The file is empty; it needs a header row such as email,full_name,role"}}}, nil
 	}
 	if err != nil {
+		if !isCSVProblem(err) {
+			return nil, err
+		}
 		return &ImportFile{Errors: []ImportError{csvProblem(err, 1)}}, nil
 	}
 	cols, errs := importHeader(slices.Clone(header))
@@ -96,6 +99,9 @@ func ParseUsersCSV(r io.Reader) (*ImportFile, error) {
 			break
 		}
 		if err != nil {
+			if !isCSVProblem(err) {
+				return nil, err // the reader's own failure: a body cut short, too large
+			}
 			// A broken quote leaves the rest of the file unreadable.
 			errs = append(errs, csvProblem(err, line))
 			break
@@ -115,6 +121,12 @@ func ParseUsersCSV(r io.Reader) (*ImportFile, error) {
 	}
 	f.Errors = errs
 	return f, nil
+}
+
+// isCSVProblem reports whether err is the file's fault, not its reader's.
+func isCSVProblem(err error) bool {
+	var pe *csv.ParseError
+	return errors.As(err, &pe)
 }
 
 // csvProblem says what encoding/csv found wrong, at its line.
