@@ -37,7 +37,7 @@ func ParseUsersJSON(r io.Reader) (*ImportFile, error) {
 		return nil, ErrImportTooLarge
 	}
 	f := &ImportFile{Count: len(body.Rows)}
-	p := rowParser{seen: map[string]int{}}
+	p := newRowParser(importCols{})
 	for i, members := range body.Rows {
 		line := i + 2
 		if days, ok := members["weekoffs"]; ok && strings.ReplaceAll(string(days), " ", "") == "[]" {

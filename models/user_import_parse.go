@@ -86,7 +86,7 @@ func ParseUsersCSV(r io.Reader) (*ImportFile, error) {
 	if errs != nil {
 		return &ImportFile{Errors: errs}, nil
 	}
-	p := rowParser{cols: cols, seen: map[string]int{}}
+	p := newRowParser(cols)
 	f := &ImportFile{}
 	for line := 2; ; line++ {
 		record, err := cr.Read()
@@ -177,6 +177,33 @@ func (c importCols) has(name string) bool { _, ok := c.index[name]; return ok }
 type rowParser struct {
 	cols importCols
 	seen map[string]int
+	// rules remembers the rules cells already read: a file has few
+	// distinct ones and many rows, and reading rules costs more than the
+	// rest of a row. At most rulesCacheMax, so memory stays bounded.
+	rules map[string]rulesCell
+}
+
+type rulesCell struct {
+	rules    schedule.Rules
+	problems []schedule.Problem
+}
+
+const rulesCacheMax = 1024
+
+func newRowParser(cols importCols) rowParser {
+	return rowParser{cols: cols, seen: map[string]int{}, rules: map[string]rulesCell{}}
+}
+
+// parseRules reads a rules cell, from the cache when it can.
+func (p *rowParser) parseRules(text string) (schedule.Rules, []schedule.Problem) {
+	if c, ok := p.rules[text]; ok {
+		return slices.Clone(c.rules), c.problems
+	}
+	rules, problems := schedule.ParseRules(json.RawMessage(text), 7)
+	if len(p.rules) < rulesCacheMax {
+		p.rules[text] = rulesCell{rules: slices.Clone(rules), problems: problems}
+	}
+	return rules, problems
 }
 
 // parse reads one row.
@@ -238,7 +265,7 @@ func (p *rowParser) parse(line int, record []string) (ImportRow, []ImportError) 
 		}
 		row.IsActive = &active
 	}
-	rules, ruleErrs := parseImportRules(cell)
+	rules, ruleErrs := parseImportRules(cell, p.parseRules)
 	for _, e := range ruleErrs {
 		bad(e.Field, e.Msg)
 	}
@@ -256,11 +283,11 @@ func (p *rowParser) parse(line int, record []string) (ImportRow, []ImportError) 
 // parseImportRules reads a row's days off: the rules column's JSON, or the
 // weekoffs column's day names (every week, whole days). An empty cell gives
 // nothing; when both are given their days must agree.
-func parseImportRules(cell func(string) (string, bool)) (*schedule.Rules, []ImportError) {
+func parseImportRules(cell func(string) (string, bool), parse func(string) (schedule.Rules, []schedule.Problem)) (*schedule.Rules, []ImportError) {
 	var errs []ImportError
 	var fromRules, fromDays *schedule.Rules
 	if v, _ := cell("rules"); strings.TrimSpace(v) != "" {
-		rules, problems := schedule.ParseRules(json.RawMessage(v), 7)
+		rules, problems := parse(v)
 		for _, pr := range problems {
 			errs = append(errs, ImportError{Field: "rules", Msg: ruleProblem(pr)})
 		}

@@ -37,6 +37,23 @@ func countRows(t *testing.T, s *models.Store, table string) int64 {
 	return n
 }
 
+// wantStatesResolved fails unless every user's stored schedule state is
+// what resolving it afresh gives: the import writes some states without
+// schedule_state, and they must be the same.
+func wantStatesResolved(t *testing.T, s *models.Store) {
+	t.Helper()
+	var stale int64
+	err := s.GormDB().Raw(`SELECT count(*) FROM users u LEFT JOIN user_schedule_state st ON st.user_id = u.id
+		WHERE st.state::jsonb IS DISTINCT FROM schedule_state(u.id, u.team_id, org_today())::jsonb
+		   OR u.weekoffs IS DISTINCT FROM state_days(schedule_state(u.id, u.team_id, org_today()))`).Row().Scan(&stale)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stale != 0 {
+		t.Errorf("%d users' stored schedule states differ from their resolution", stale)
+	}
+}
+
 // importWorld is a database with users who keep their days in each way: the
 // seeded users (their own schedules), a team with its schedule and a member
 // who follows it, the organisation's schedule and a user who follows it,
@@ -169,6 +186,7 @@ func TestImportSpreadsheetFile(t *testing.T) {
 			t.Errorf("%s signing in with the seed's password: got %v, want ErrPassword", email, err)
 		}
 	}
+	wantStatesResolved(t, s)
 	member, err := s.UserByEmail(t.Context(), "member@example.com")
 	if err != nil {
 		t.Fatal(err)
@@ -262,6 +280,7 @@ func TestImportSchedules(t *testing.T) {
 	if rep.Create != 1 || rep.Update != 1 || len(rep.Errors) != 0 {
 		t.Fatalf("got %+v, want 1 created, 1 updated", *rep)
 	}
+	wantStatesResolved(t, s)
 	u, err := s.UserByEmail(t.Context(), "user1@example.com")
 	if err != nil {
 		t.Fatal(err)
