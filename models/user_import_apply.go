@@ -99,9 +99,12 @@ UPDATE users u SET weekoffs = state_days(fresh.state) FROM fresh
 
 // importRefreshSQL refreshes, user by user, the schedule state of the
 // others whose rows could move it: a new team, or days from a later date.
-var importRefreshSQL = fmt.Sprintf(refreshStateSQL, `u.id IN (SELECT user_id FROM import_plan
+// The ids are gathered once (an array), then looked up by the primary key:
+// as IN (subquery), the planner was seen to pair each of 150,000 users with
+// a scan of the plan.
+var importRefreshSQL = fmt.Sprintf(refreshStateSQL, `u.id = ANY (ARRAY(SELECT user_id FROM import_plan
     WHERE changes AND (schedule_change OR team_id IS DISTINCT FROM old_team)
-      AND NOT (schedule_change AND effective_from = clock.today) AND row > $1 AND row <= $2)`)
+      AND NOT (schedule_change AND effective_from = org_today()) AND row > $1 AND row <= $2))`)
 
 // applyImport runs the steps over the plan, a chunk of rows at a time, in
 // the caller's transaction.
