@@ -37,10 +37,6 @@ type Config struct {
 	// DatabaseURLNote says how DATABASE_URL was converted, with the password
 	// masked; empty when it needed no conversion. The caller logs it once.
 	DatabaseURLNote string
-	// DirectDatabaseURL is DATABASE_DIRECT_URL, converted as DATABASE_URL is,
-	// or DATABASE_URL when unset: a URL that reaches PostgreSQL itself, not
-	// through PgBouncer, for the session that LISTENs for changes.
-	DirectDatabaseURL string
 
 	SecretKey          string // SECRET_KEY
 	SecretKeyGenerated bool   // true when development fell back to the built-in key
@@ -151,12 +147,6 @@ func load(getenv func(string) string, signs bool) (Config, error) {
 		return Config{}, fmt.Errorf("DATABASE_URL: %w", err)
 	}
 	c.DatabaseURL, c.DatabaseURLNote = dbURL, note
-	c.DirectDatabaseURL = dbURL
-	if raw := strings.TrimSpace(getenv("DATABASE_DIRECT_URL")); raw != "" {
-		if c.DirectDatabaseURL, _, err = ConvertDatabaseURL(raw); err != nil {
-			return Config{}, fmt.Errorf("DATABASE_DIRECT_URL: %w", err)
-		}
-	}
 	if !signs {
 		return c, nil
 	}

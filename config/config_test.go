@@ -85,7 +85,6 @@ func TestLoadNamesTheBadVariable(t *testing.T) {
 		{"COOKIE_SECURE", "maybe", "COOKIE_SECURE: \"maybe\" is not true or false"},
 		{"TRUSTED_PROXIES", "10.0.0.1, proxy.local", "TRUSTED_PROXIES: \"proxy.local\" is neither an IP address nor a CIDR range"},
 		{"DATABASE_URL", "mysql://u:p@h/db", "DATABASE_URL: unsupported scheme \"mysql\""},
-		{"DATABASE_DIRECT_URL", "mysql://u:p@h/db", "DATABASE_DIRECT_URL: unsupported scheme \"mysql\""},
 		{"SESSION_IDLE", "an hour", "SESSION_IDLE: \"an hour\" is not a duration"},
 		{"SESSION_IDLE", "1m", "SESSION_IDLE: 1m0s is too short (at least 5m0s)"},
 		{"SESSION_IDLE", "13h", "SESSION_IDLE: 13h0m0s is longer than SESSION_ABSOLUTE (12h0m0s)"},
@@ -113,26 +112,6 @@ func TestLoadSettings(t *testing.T) {
 	if cfg.ListenAddr != "0.0.0.0:9000" || cfg.PoolMax != 3 || cfg.WeekoffsMax != 3 || cfg.PoolMonitorInterval != 250*time.Millisecond ||
 		cfg.SessionIdle != 15*time.Minute || cfg.SessionAbsolute != 8*time.Hour {
 		t.Errorf("got %+v", cfg)
-	}
-}
-
-// TestDirectDatabaseURL: the listener's URL is DATABASE_URL unless
-// DATABASE_DIRECT_URL names another (behind PgBouncer), converted alike.
-func TestDirectDatabaseURL(t *testing.T) {
-	cfg, err := config.Load(envOf(map[string]string{"SECRET_KEY": goodKey, "DATABASE_URL": "postgres://u:p@pgbouncer:6432/app"}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if cfg.DirectDatabaseURL != cfg.DatabaseURL {
-		t.Errorf("unset: got %q, want DATABASE_URL's %q", cfg.DirectDatabaseURL, cfg.DatabaseURL)
-	}
-	cfg, err = config.Load(envOf(map[string]string{"SECRET_KEY": goodKey, "DATABASE_URL": "postgres://u:p@pgbouncer:6432/app",
-		"DATABASE_DIRECT_URL": "postgresql+asyncpg://u:p@db:5432/app?ssl=require"}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := "postgresql://u:p@db:5432/app?sslmode=require"; cfg.DirectDatabaseURL != want || cfg.DatabaseURL != "postgres://u:p@pgbouncer:6432/app" {
-		t.Errorf("set: got %q and %q, want %q beside DATABASE_URL", cfg.DirectDatabaseURL, cfg.DatabaseURL, want)
 	}
 }
 

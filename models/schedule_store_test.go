@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -222,4 +223,98 @@ func TestMigrationToSchedules(t *testing.T) {
 			t.Errorf("user %d after the migration: weekoffs %v, schedule %s; want %v, their own from 2025-03-09", i, u.Weekoffs, u.ScheduleState, want)
 		}
 	}
+}
+
+// TestWeekoffsWriteItsOwnState: a change of one's own days from today
+// writes the user's schedule state in the statement itself, without
+// resolving it; it must still be what schedule_state resolves, next change
+// included, whether the team, the organisation or the user plan a change.
+func TestWeekoffsWriteItsOwnState(t *testing.T) {
+	t.Parallel()
+	store := modelstest.Store(t)
+	ctx := context.Background()
+	db := store.GormDB()
+	var teamID int64
+	if err := db.Raw("INSERT INTO teams (name) VALUES ('Support') RETURNING id").Scan(&teamID).Error; err != nil {
+		t.Fatal(err)
+	}
+	var today time.Time
+	if err := db.Raw("SELECT org_today()").Scan(&today).Error; err != nil {
+		t.Fatal(err)
+	}
+	from := func(days int) schedule.Date { return schedule.DateOf(today.Date()).AddDays(days) }
+	if _, err := store.SetScopeSchedule(ctx, teamID, models.ScheduleInput{Rules: schedule.EveryWeek([]time.Weekday{time.Monday}), EffectiveFrom: from(3)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.SetScopeSchedule(ctx, 0, models.ScheduleInput{Rules: schedule.EveryWeek([]time.Weekday{time.Tuesday}), EffectiveFrom: from(4)}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name       string
+		planned    int // days ahead of the user's own planned change; 0 for none
+		byToken    bool
+		wantChange string
+	}{
+		{name: "NothingOfTheirsPlanned"},
+		{name: "TheirOwnChangePlanned", planned: 9, wantChange: from(9).String()},
+		{name: "ByToken", planned: 12, byToken: true, wantChange: from(12).String()},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			email := strings.ToLower(c.name) + "@example.com"
+			var id int64
+			if err := db.Raw("INSERT INTO users (email, full_name, password_hash, team_id) VALUES (?, 'U', 'x', ?) RETURNING id", email, teamID).Scan(&id).Error; err != nil {
+				t.Fatal(err)
+			}
+			if c.planned > 0 {
+				in := models.ScheduleInput{Rules: schedule.EveryWeek([]time.Weekday{time.Wednesday}), EffectiveFrom: from(c.planned)}
+				if _, err := store.SetUserSchedule(ctx, id, in, 0); err != nil {
+					t.Fatal(err)
+				}
+			}
+			var u *models.User
+			var err error
+			if c.byToken {
+				u, err = store.SetMyWeekoffs(ctx, strings.ToUpper(email), []string{"sat", "sun"}, 0)
+			} else {
+				u, err = store.SetWeekoffs(ctx, id, []string{"sat", "sun"}, 0)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var resolved, stored string
+			if err := db.Raw("SELECT schedule_state(id, team_id, org_today())::text, (SELECT state::text FROM user_schedule_state WHERE user_id = users.id) FROM users WHERE id = ?", id).Row().Scan(&resolved, &stored); err != nil {
+				t.Fatal(err)
+			}
+			if string(u.ScheduleState) != resolved || stored != resolved {
+				t.Errorf("state answered %s, stored %s; schedule_state resolves %s", u.ScheduleState, stored, resolved)
+			}
+			got, err := u.Schedule()
+			if err != nil {
+				t.Fatal(err)
+			}
+			next := ""
+			if got.NextChange != nil {
+				next = got.NextChange.String()
+			}
+			if next != c.wantChange || got.Source != "user" || strings.Join(u.Weekoffs.Strings(), ",") != "saturday,sunday" {
+				t.Errorf("got source %s, days %s, next change %q; want user, saturday,sunday, %q", got.Source, u.Weekoffs, next, c.wantChange)
+			}
+		})
+	}
+	t.Run("ByTokenOfAnInactiveUser", func(t *testing.T) {
+		if err := db.Exec("INSERT INTO users (email, full_name, password_hash, is_active, weekoffs) VALUES ('gone@example.com', 'G', 'x', false, '{monday}')").Error; err != nil {
+			t.Fatal(err)
+		}
+		if _, err := store.SetMyWeekoffs(ctx, "gone@example.com", []string{"friday"}, 0); !errors.Is(err, models.ErrNotFound) {
+			t.Fatalf("got %v, want ErrNotFound", err)
+		}
+		var days string
+		var schedules int
+		if err := db.Raw("SELECT array_to_string(weekoffs, ','), (SELECT count(*) FROM schedules WHERE user_id = users.id) FROM users WHERE email = 'gone@example.com'").Row().Scan(&days, &schedules); err != nil {
+			t.Fatal(err)
+		}
+		if days != "monday" || schedules != 0 {
+			t.Errorf("an inactive user's token changed their days to %q (%d schedules)", days, schedules)
+		}
+	})
 }

@@ -3,6 +3,7 @@ package models_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -118,4 +119,84 @@ func TestActiveEmployeesOff(t *testing.T) {
 	if got != want || got.Max() != 2 || got.Of(models.Sunday) != 2 {
 		t.Errorf("got %v, want %v", got, want)
 	}
+}
+
+// TestWeekoffCountsFollowEveryWrite holds the counts that the triggers keep
+// (migration 00015) to a count of the users themselves after each kind of
+// write: the store's, bulk SQL, deletes and a truncate.
+func TestWeekoffCountsFollowEveryWrite(t *testing.T) {
+	t.Parallel()
+	s := modelstest.Store(t)
+	ctx := context.Background()
+	pool := s.Pool()
+	counted := func() models.DayCounts {
+		var c models.DayCounts
+		err := pool.QueryRow(ctx, `SELECT `+
+			`count(*) FILTER (WHERE 'monday' = ANY (weekoffs)), count(*) FILTER (WHERE 'tuesday' = ANY (weekoffs)),
+			 count(*) FILTER (WHERE 'wednesday' = ANY (weekoffs)), count(*) FILTER (WHERE 'thursday' = ANY (weekoffs)),
+			 count(*) FILTER (WHERE 'friday' = ANY (weekoffs)), count(*) FILTER (WHERE 'saturday' = ANY (weekoffs)),
+			 count(*) FILTER (WHERE 'sunday' = ANY (weekoffs))
+			 FROM users WHERE is_active AND role = 'employee'`).Scan(&c[0], &c[1], &c[2], &c[3], &c[4], &c[5], &c[6])
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	check := func(what string) {
+		t.Helper()
+		kept, err := s.ActiveEmployeesOff(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := counted(); kept != want {
+			t.Fatalf("%s: kept %v, counted %v", what, kept, want)
+		}
+	}
+	if _, err := s.Seed(ctx, 3000, "password1", nil); err != nil {
+		t.Fatal(err)
+	}
+	check("after seeding")
+	exec := func(sql string) {
+		t.Helper()
+		if _, err := pool.Exec(ctx, sql); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var someone int64
+	if err := pool.QueryRow(ctx, "SELECT id FROM users WHERE role = 'employee' ORDER BY id LIMIT 1").Scan(&someone); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SetWeekoffs(ctx, someone, []string{"wed", "thu"}, 0); err != nil {
+		t.Fatal(err)
+	}
+	check("after one user's change")
+	exec(`UPDATE users SET weekoffs = '{friday}' WHERE id % 7 = 0`)
+	check("after a bulk change of days")
+	exec(`UPDATE users SET is_active = NOT is_active WHERE id % 5 = 0`)
+	check("after (de)activations")
+	exec(`UPDATE users SET role = CASE role WHEN 'admin' THEN 'employee' ELSE 'admin' END WHERE id % 11 = 0`)
+	check("after role changes")
+	exec(`UPDATE users SET full_name = full_name || ' Jr' WHERE id % 3 = 0`)
+	check("after changes that count nothing")
+	exec(`DELETE FROM user_history; DELETE FROM schedules; DELETE FROM user_schedule_state; DELETE FROM calendar_feeds;
+		DELETE FROM users WHERE id % 4 = 0`)
+	check("after deletes")
+	var rows int
+	if err := pool.QueryRow(ctx, "SELECT count(*) FROM weekoff_counts").Scan(&rows); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; rows <= 1000; i++ { // past the fold's threshold, one row each
+		exec(fmt.Sprintf(`UPDATE users SET weekoffs = CASE WHEN weekoffs = '{monday}' THEN '{tuesday}'::text[] ELSE '{monday}'::text[] END WHERE id = %d`, someone))
+		rows++
+	}
+	check("with a long ledger")
+	if err := pool.QueryRow(ctx, "SELECT count(*) FROM weekoff_counts").Scan(&rows); err != nil {
+		t.Fatal(err)
+	}
+	if rows != 1 {
+		t.Errorf("the ledger holds %d rows after a read past the threshold, want them folded into 1", rows)
+	}
+	check("after folding")
+	exec(`TRUNCATE users CASCADE`)
+	check("after a truncate")
 }

@@ -25,43 +25,36 @@ func (c DayCounts) Max() int64 {
 	return m
 }
 
-// ActiveEmployeesOff counts the active employees off on each weekday.
-//
-// It groups by the whole week-off set first: there are only a few distinct
-// sets (at most 29 with two days off), so PostgreSQL aggregates 100,000 rows
-// into a handful of groups without unnesting each row (about 40 ms against
-// 150 ms for unnest and GROUP BY day, measured on 100,000 seeded users), and
-// the sets are split into days here. It still reads every active employee:
-// callers that draw it on every page load should cache it.
+// ActiveEmployeesOff counts the active employees off on each weekday: the
+// sums of the ledger that triggers on users keep (migration 00015), which
+// every instance reads alike. Once the ledger holds more than
+// weekoffCountsFolded rows it is folded into one, so that reading it stays
+// cheap however many changes were made since.
 func (s *Store) ActiveEmployeesOff(ctx context.Context) (DayCounts, error) {
-	conn, err := s.acquire(ctx)
-	if err != nil {
-		return DayCounts{}, err
-	}
-	defer conn.Release()
-	rows, err := conn.Query(ctx,
-		"SELECT weekoffs, count(*) FROM users WHERE is_active AND role = $1 GROUP BY weekoffs", string(RoleEmployee))
+	var c DayCounts
+	var rows int64
+	err := s.pool.QueryRow(ctx, `SELECT count(*), `+weekoffCountsSums+` FROM weekoff_counts`).
+		Scan(&rows, &c[0], &c[1], &c[2], &c[3], &c[4], &c[5], &c[6])
 	if err != nil {
 		return DayCounts{}, fmt.Errorf("count week-offs: %w", err)
 	}
-	defer rows.Close()
-	var counts DayCounts
-	for rows.Next() {
-		var days []string
-		var n int64
-		if err := rows.Scan(&days, &n); err != nil {
-			return DayCounts{}, fmt.Errorf("count week-offs: %w", err)
-		}
-		set, err := weekdaysFrom(days)
-		if err != nil {
-			return DayCounts{}, err
-		}
-		for _, d := range set {
-			counts[d.index()] += n
+	if rows > weekoffCountsFolded {
+		if _, err := s.pool.Exec(ctx, foldWeekoffCountsSQL); err != nil {
+			return DayCounts{}, fmt.Errorf("fold week-off counts: %w", err)
 		}
 	}
-	if err := rows.Err(); err != nil {
-		return DayCounts{}, fmt.Errorf("count week-offs: %w", err)
-	}
-	return counts, nil
+	return c, nil
 }
+
+// weekoffCountsFolded is how many rows of differences the ledger may hold
+// before a read folds them: summing a thousand takes well under a millisecond.
+const weekoffCountsFolded = 1000
+
+const weekoffCountsSums = `COALESCE(sum(monday), 0), COALESCE(sum(tuesday), 0), COALESCE(sum(wednesday), 0),
+	COALESCE(sum(thursday), 0), COALESCE(sum(friday), 0), COALESCE(sum(saturday), 0), COALESCE(sum(sunday), 0)`
+
+// foldWeekoffCountsSQL replaces the ledger's rows by their sums. Writers
+// only add rows, which this statement does not see and leaves; two folds at
+// once cannot count a row twice, since only one can delete it.
+const foldWeekoffCountsSQL = `WITH folded AS (DELETE FROM weekoff_counts RETURNING *)
+INSERT INTO weekoff_counts SELECT ` + weekoffCountsSums + ` FROM folded`

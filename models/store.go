@@ -46,7 +46,6 @@ type Store struct {
 
 	stopMonitor context.CancelFunc
 	monitorDone chan struct{}
-	listener    *listener // OnUsersChanged; connects only once asked
 	closeOnce   sync.Once
 }
 
@@ -59,17 +58,12 @@ func Open(cfg config.Config, log *slog.Logger) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	l, err := newListener(cfg, log)
-	if err != nil {
-		return nil, err
-	}
 	pool, err := pgxpool.NewWithConfig(context.Background(), pc)
 	if err != nil {
 		return nil, fmt.Errorf("database pool: %w", err)
 	}
 	s := &Store{
 		pool:           pool,
-		listener:       l,
 		log:            log,
 		acquireTimeout: cfg.AcquireTimeout,
 		weekoffsMax:    cfg.WeekoffsMax,
@@ -154,11 +148,10 @@ func queryExecMode(name string) (pgx.QueryExecMode, error) {
 	return 0, fmt.Errorf("DB_QUERY_EXEC_MODE: unknown mode %q", name)
 }
 
-// Close stops the listener and the monitor, then closes database/sql and
+// Close stops the monitor, then closes database/sql and
 // the pool: closing the *sql.DB alone would leave the pool open.
 func (s *Store) Close() {
 	s.closeOnce.Do(func() {
-		s.listener.close()
 		s.stopMonitor()
 		<-s.monitorDone
 		s.sqlDB.Close()

@@ -45,20 +45,28 @@ func (in ScheduleInput) effectiveFrom() any {
 // organisation's limit of days and the date; writes the schedule (replacing
 // one of the same date); updates the week-offs in force today (a later
 // schedule is applied on its date, ApplyDueSchedules); records the change in
-// the history. Rules the same as those in force on the date add nothing.
-// No row back means nothing was written (whyNotSaved says why). Its
-// snapshot cannot see the schedule it writes, so the user's schedule state
-// is refreshed by the next statement (refreshUserSQL).
+// the history; and returns the user. Rules the same as those in force on the
+// date add nothing. No row back means nothing was written (whyNotSaved says
+// why).
 //
-// $1 user id, $2 version the caller read (0: any), $3 rules, $4 inherit,
-// $5 effective date (NULL: today), $6 actor, $7 via, $8 version increment,
-// $9 the limit of days if the organisation has none stored yet.
+// A change of one's own rules from today (what PUT /me/weekoffs makes) holds
+// until one's next own change, whatever the team or organisation plan, so
+// the statement writes that schedule state itself. Any other change, it
+// cannot: its snapshot does not see the schedule it writes, which
+// schedule_state would need, so the state is refreshed by a next statement
+// (refreshUserSQL) and the user read after it.
+//
+// %s picks the target user in u (users): by id, $1, or for a bearer token
+// by email, $1, and active. $2 version the caller read (0: any), $3 rules,
+// $4 inherit, $5 effective date (NULL: today), $6 actor (NULL: the user
+// themselves), $7 via, $8 version increment, $9 the limit of days if the
+// organisation has none stored yet.
 const setUserScheduleSQL = `
 WITH clock AS MATERIALIZED (
     SELECT org_today() AS today, COALESCE($5::date, org_today()) AS eff
 ), target AS (
     SELECT u.id, u.weekoffs, u.team_id FROM users u, clock
-     WHERE u.id = $1::bigint AND ($2::int = 0 OR u.version = $2::int)
+     WHERE %s AND ($2::int = 0 OR u.version = $2::int)
        AND jsonb_array_length($3::jsonb) <= COALESCE((SELECT weekoffs_max FROM organisation WHERE id = 1), $9::int)
        AND clock.eff >= clock.today
        FOR UPDATE OF u
@@ -68,7 +76,7 @@ WITH clock AS MATERIALIZED (
      ORDER BY s.effective_from DESC LIMIT 1
 ), saved AS (
     INSERT INTO schedules AS s (scope, user_id, rules, inherit, effective_from, applied, created_by)
-    SELECT 'user', target.id, $3::jsonb, $4::boolean, clock.eff, clock.eff <= clock.today, $6::bigint FROM target, clock
+    SELECT 'user', target.id, $3::jsonb, $4::boolean, clock.eff, clock.eff <= clock.today, COALESCE($6::bigint, target.id) FROM target, clock
      -- The same rules as those already in force then: nothing to add.
      WHERE NOT EXISTS (SELECT 1 FROM previous WHERE previous.rules = $3::jsonb AND previous.inherit = $4::boolean)
     ON CONFLICT (user_id, effective_from) WHERE user_id IS NOT NULL
@@ -88,17 +96,37 @@ WITH clock AS MATERIALIZED (
            updated_at = CASE WHEN EXISTS (SELECT 1 FROM saved) THEN now() ELSE u.updated_at END
       FROM target, days WHERE u.id = target.id
     RETURNING u.*
+), state AS (
+    -- As schedule_state would write it: one's own rules, from today, until
+    -- one's next own change.
+    INSERT INTO user_schedule_state AS st (user_id, state)
+    SELECT target.id, json_build_object('source', 'user', 'rules', $3::jsonb, 'effective_from', clock.eff,
+           'next_change', (SELECT min(s.effective_from) FROM schedules s
+                            WHERE s.scope = 'user' AND s.user_id = target.id AND s.effective_from > clock.eff))
+      FROM target, clock
+     WHERE clock.eff = clock.today AND NOT $4::boolean AND EXISTS (SELECT 1 FROM saved)
+    ON CONFLICT (user_id) DO UPDATE SET state = EXCLUDED.state
+    RETURNING st.state
 ), history AS (
     INSERT INTO user_history (user_id, actor_id, via, field, old_value, new_value)
-    SELECT target.id, $6::bigint, $7::text, 'schedule',
+    SELECT target.id, COALESCE($6::bigint, target.id), $7::text, 'schedule',
            COALESCE((SELECT jsonb_build_object('scope', 'user', 'rules', rules, 'inherit', inherit, 'effective_from', effective_from) FROM previous), 'null'),
            jsonb_build_object('scope', 'user', 'rules', $3::jsonb, 'inherit', $4::boolean, 'effective_from', clock.eff)
       FROM target, clock WHERE EXISTS (SELECT 1 FROM saved)
     UNION ALL
-    SELECT target.id, $6::bigint, $7::text, 'weekoffs', to_jsonb(target.weekoffs), to_jsonb(days.weekoffs)
+    SELECT target.id, COALESCE($6::bigint, target.id), $7::text, 'weekoffs', to_jsonb(target.weekoffs), to_jsonb(days.weekoffs)
       FROM target, days WHERE target.weekoffs IS DISTINCT FROM days.weekoffs
 )
-SELECT changed.id FROM changed`
+SELECT users.id, users.email, users.full_name, users.role, users.is_active, users.password_hash, users.weekoffs,
+       users.created_at, users.updated_at, users.version, users.team_id, ` + teamNameColumn + `,
+       COALESCE((SELECT state FROM state), (SELECT state FROM user_schedule_state WHERE user_id = users.id), '` + noScheduleState + `')
+  FROM changed AS users`
+
+// The statement's two ways of picking the user.
+var (
+	setUserScheduleByID    = fmt.Sprintf(setUserScheduleSQL, "u.id = $1::bigint")
+	setUserScheduleByToken = fmt.Sprintf(setUserScheduleSQL, "u.email = $1::text AND u.is_active")
+)
 
 // SetUserSchedule gives a user their own schedule from in.EffectiveFrom
 // (today or later), replacing one of the same date, and returns the user.
@@ -106,12 +134,27 @@ SELECT changed.id FROM changed`
 // changed since, nothing is written and the error is ErrStale. Days beyond
 // the organisation's limit and past dates are FieldErrors.
 func (s *Store) SetUserSchedule(ctx context.Context, id int64, in ScheduleInput, ifVersion int) (*User, error) {
-	return s.setUserSchedule(ctx, id, in, ifVersion, 1, "rules")
+	return s.setUserSchedule(ctx, userRef{id: id}, in, ifVersion, 1, "rules")
 }
 
 // SetWeekoffs replaces a user's week-offs: their own schedule of every-week,
 // whole-day rules, from today. ifVersion works as in SetUserSchedule.
 func (s *Store) SetWeekoffs(ctx context.Context, id int64, names []string, ifVersion int) (*User, error) {
+	return s.setWeekoffs(ctx, userRef{id: id}, names, ifVersion)
+}
+
+// SetMyWeekoffs is SetWeekoffs for the active user whose bearer token names
+// email, signing them in and writing in the one statement: a user unknown or
+// inactive is ErrNotFound, and nothing is written. The change is recorded as
+// the user's own.
+func (s *Store) SetMyWeekoffs(ctx context.Context, email string, names []string, ifVersion int) (*User, error) {
+	if !IsText(email) {
+		return nil, ErrNotFound
+	}
+	return s.setWeekoffs(ctx, userRef{email: lowerTrim(email)}, names, ifVersion)
+}
+
+func (s *Store) setWeekoffs(ctx context.Context, who userRef, names []string, ifVersion int) (*User, error) {
 	// The organisation's limit is checked by the statement, which saves a
 	// round trip; here the names. More than seven names cannot be right,
 	// and are refused with the organisation's limit in the message.
@@ -127,16 +170,33 @@ func (s *Store) SetWeekoffs(ctx context.Context, id int64, names []string, ifVer
 	if errs != nil {
 		return nil, errs
 	}
-	return s.setUserSchedule(ctx, id, ScheduleInput{Rules: days.Rules()}, ifVersion, 1, "weekoffs")
+	return s.setUserSchedule(ctx, who, ScheduleInput{Rules: days.Rules()}, ifVersion, 1, "weekoffs")
+}
+
+// userRef names the user a change is for: by id, or by the email of a
+// bearer token (then only an active user).
+type userRef struct {
+	id    int64
+	email string
 }
 
 // setUserSchedule runs setUserScheduleSQL; bump is how much the version
 // grows (0 inside a change that bumps it already), field names the input
 // of the days in an error.
-func (s *Store) setUserSchedule(ctx context.Context, id int64, in ScheduleInput, ifVersion, bump int, field string) (*User, error) {
+func (s *Store) setUserSchedule(ctx context.Context, who userRef, in ScheduleInput, ifVersion, bump int, field string) (*User, error) {
 	rules, err := json.Marshal(in.Rules)
 	if err != nil {
 		return nil, err
+	}
+	query, key := setUserScheduleByID, any(who.id)
+	if who.email != "" {
+		query, key = setUserScheduleByToken, who.email
+	}
+	// The statement writes the state itself only for one's own rules from
+	// today; anything else is refreshed, and the user read, after it.
+	refresh := !in.EffectiveFrom.IsZero() || in.Inherit
+	if refresh && who.email != "" {
+		return nil, errors.New("set schedule: a change by token is of rules from today")
 	}
 	actor := actorFrom(ctx)
 	conn, err := s.acquire(ctx)
@@ -151,22 +211,22 @@ func (s *Store) setUserSchedule(ctx context.Context, id int64, in ScheduleInput,
 	// One round trip: the batch's statements run in one implicit
 	// transaction, so the row is locked for that round trip only.
 	batch := &pgx.Batch{}
-	batch.Queue(setUserScheduleSQL, id, ifVersion, string(rules), in.Inherit, in.effectiveFrom(), actor.id(), string(actor.Via), bump, s.weekoffsMax)
-	batch.Queue(refreshUserSQL, id)
-	batch.Queue("SELECT "+userColumns+" FROM users WHERE id = $1", id)
+	batch.Queue(query, key, ifVersion, string(rules), in.Inherit, in.effectiveFrom(), actor.id(), string(actor.Via), bump, s.weekoffsMax)
+	if refresh {
+		batch.Queue(refreshUserSQL, who.id)
+		batch.Queue("SELECT "+userColumns+" FROM users WHERE id = $1", who.id)
+	}
 	results := conn.SendBatch(ctx, batch)
-	var changed int64
-	refused := false
-	err = results.QueryRow().Scan(&changed)
-	if errors.Is(err, pgx.ErrNoRows) {
-		refused, err = true, nil
-	}
-	if err == nil && !refused {
-		_, err = results.Exec()
-	}
 	var u User
-	if err == nil && !refused {
-		err = userScan(results.QueryRow(), &u)
+	err = userScan(results.QueryRow(), &u)
+	refused := errors.Is(err, pgx.ErrNoRows)
+	if refused {
+		err = nil
+	}
+	if err == nil && !refused && refresh {
+		if _, err = results.Exec(); err == nil {
+			err = userScan(results.QueryRow(), &u)
+		}
 	}
 	if closeErr := results.Close(); err == nil {
 		err = closeErr
@@ -176,7 +236,7 @@ func (s *Store) setUserSchedule(ctx context.Context, id int64, in ScheduleInput,
 		// refused writers holding theirs would wait for none.
 		conn.Release()
 		conn = nil
-		return nil, s.whyNotSaved(ctx, id, in, ifVersion, field)
+		return nil, s.whyNotSaved(ctx, who, in, ifVersion, field)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("set schedule: %w", err)
@@ -185,8 +245,16 @@ func (s *Store) setUserSchedule(ctx context.Context, id int64, in ScheduleInput,
 }
 
 // whyNotSaved finds which of setUserScheduleSQL's conditions refused a change.
-func (s *Store) whyNotSaved(ctx context.Context, id int64, in ScheduleInput, ifVersion int, field string) error {
-	u, err := s.UserByID(ctx, id)
+func (s *Store) whyNotSaved(ctx context.Context, who userRef, in ScheduleInput, ifVersion int, field string) error {
+	var u *User
+	var err error
+	if who.email != "" {
+		if u, err = s.UserByEmail(ctx, who.email); err == nil && !u.IsActive {
+			err = ErrNotFound
+		}
+	} else {
+		u, err = s.UserByID(ctx, who.id)
+	}
 	if err != nil {
 		return err
 	}

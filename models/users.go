@@ -114,7 +114,7 @@ func (s *Store) update(ctx context.Context, id int64, ifVersion int, ch userChan
 	ch.Weekoffs = nil
 	if weekoffs != nil && ch.empty() {
 		// The one-statement path of SetWeekoffs.
-		return s.setUserSchedule(ctx, id, ScheduleInput{Rules: weekoffs.Rules()}, ifVersion, 1, "weekoffs")
+		return s.setUserSchedule(ctx, userRef{id: id}, ScheduleInput{Rules: weekoffs.Rules()}, ifVersion, 1, "weekoffs")
 	}
 	var after User
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -191,7 +191,7 @@ func (s *Store) execUserSchedule(ctx context.Context, tx *gorm.DB, id int64, in 
 		return err
 	}
 	actor := actorFrom(ctx)
-	res, err := tx.Statement.ConnPool.ExecContext(ctx, setUserScheduleSQL, id, 0, string(rules), in.Inherit, in.effectiveFrom(),
+	res, err := tx.Statement.ConnPool.ExecContext(ctx, setUserScheduleByID, id, 0, string(rules), in.Inherit, in.effectiveFrom(),
 		actor.id(), string(actor.Via), 0, s.weekoffsMax)
 	if err != nil {
 		return err

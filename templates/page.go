@@ -177,8 +177,6 @@ type SortColumn struct {
 // Chart is the bar chart of active employees off on each weekday.
 type Chart struct {
 	Counts models.DayCounts
-	AsOf   time.Time
-	Clock  Clock
 }
 
 // UserFormView is the form that creates a user (New) or edits one.

@@ -1,9 +1,12 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/weekoffs/weekoffs/models"
 )
 
 // getMe returns the signed-in user.
@@ -12,20 +15,25 @@ func (s *Server) getMe(c *gin.Context) error {
 	return nil
 }
 
-// putMyWeekoffs replaces the signed-in user's week-offs.
-func (s *Server) putMyWeekoffs(c *gin.Context) error {
+// putMyWeekoffs replaces the bearer token's user's week-offs, signing them
+// in with the write (selfAPI): one round trip.
+func (s *Server) putMyWeekoffs(c *gin.Context, email string) error {
 	version, err := ifMatch(c)
 	if err != nil {
-		return err
+		return s.signedInOr(c, err)
 	}
 	var days *[]string
 	if err := decodeBody(c, listField("weekoffs", &days, true)); err != nil {
-		return err
+		return s.signedInOr(c, err)
 	}
-	u, err := s.store.SetWeekoffs(c.Request.Context(), currentUser(c).ID, *days, version)
+	u, err := s.store.SetMyWeekoffs(c.Request.Context(), email, *days, version)
+	if errors.Is(err, models.ErrNotFound) {
+		return errNotAuthenticated()
+	}
 	if err != nil {
-		return err
+		return s.signedInOr(c, err)
 	}
+	setUser(c, u, models.ViaAPI)
 	writeUser(c, http.StatusOK, u)
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -31,6 +32,39 @@ func (s *Server) api(h handler) gin.HandlerFunc {
 		}
 		return h(c)
 	})
+}
+
+// selfAPI wraps a JSON handler that changes the bearer token's own user in
+// one statement which also signs them in (the user must exist and be
+// active): checking the user first would cost a round trip of its own. The
+// wrapper checks the token, which needs no database; the handler answers
+// models.ErrNotFound from its write as not authenticated, and an input it
+// refuses only once the user is known to be signed in (signedInOr).
+func (s *Server) selfAPI(h func(c *gin.Context, email string) error) gin.HandlerFunc {
+	return s.publicAPI(func(c *gin.Context) error {
+		email, err := s.bearerSubject(c)
+		if err != nil {
+			return errNotAuthenticated()
+		}
+		// The change is the user's own: the write records them as its actor.
+		c.Request = c.Request.WithContext(models.WithActor(c.Request.Context(), models.Actor{Via: models.ViaAPI}))
+		return h(c, email)
+	})
+}
+
+// signedInOr returns refused, the selfAPI handler's answer to its input,
+// once the token's user is found active: a client signed out hears that
+// first, as from any other route.
+func (s *Server) signedInOr(c *gin.Context, refused error) error {
+	if c.Request.Context().Err() != nil {
+		// The client is gone or out of time (a body cut short or too slow):
+		// no one is left to tell, and the database is not asked.
+		return refused
+	}
+	if err := s.authenticate(c); err != nil {
+		return err
+	}
+	return refused
 }
 
 // adminAPI wraps a JSON handler for admins only.
@@ -72,13 +106,19 @@ func errNotAuthenticated() *httpError {
 
 var errNoToken = errors.New("no bearer token")
 
-// bearerUser returns the active user named by the request's bearer token.
-func (s *Server) bearerUser(c *gin.Context) (*models.User, error) {
+// bearerSubject returns the email that the request's bearer token is for,
+// once its signature and expiry are checked.
+func (s *Server) bearerSubject(c *gin.Context) (string, error) {
 	scheme, raw, ok := strings.Cut(c.GetHeader("Authorization"), " ")
 	if !ok || !strings.EqualFold(scheme, "Bearer") || raw == "" {
-		return nil, errNoToken
+		return "", errNoToken
 	}
-	email, err := s.tokens.subject(strings.TrimSpace(raw))
+	return s.tokens.subject(strings.TrimSpace(raw), time.Now())
+}
+
+// bearerUser returns the active user named by the request's bearer token.
+func (s *Server) bearerUser(c *gin.Context) (*models.User, error) {
+	email, err := s.bearerSubject(c)
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -108,15 +109,29 @@ func TestBearerAuthentication(t *testing.T) {
 	}
 	for name, tok := range bad {
 		t.Run(name, func(t *testing.T) {
-			res := a.json(http.MethodGet, "/me", tok, nil)
-			wantStatus(t, res, http.StatusUnauthorized)
-			if got := detailOf(t, res); got != "Not authenticated" {
-				t.Errorf("detail: got %v", got)
-			}
-			if got := res.Header().Get("WWW-Authenticate"); got != "Bearer" {
-				t.Errorf("WWW-Authenticate: got %q, want Bearer", got)
+			// PUT /me/weekoffs signs in within its write: it must refuse
+			// the same tokens, even when its body is refused as well.
+			for _, res := range []*httptest.ResponseRecorder{
+				a.json(http.MethodGet, "/me", tok, nil),
+				a.json(http.MethodPut, "/me/weekoffs", tok, `{"weekoffs":["friday"]}`),
+				a.json(http.MethodPut, "/me/weekoffs", tok, `{"weekoffs":["someday"]}`),
+			} {
+				wantStatus(t, res, http.StatusUnauthorized)
+				if got := detailOf(t, res); got != "Not authenticated" {
+					t.Errorf("detail: got %v", got)
+				}
+				if got := res.Header().Get("WWW-Authenticate"); got != "Bearer" {
+					t.Errorf("WWW-Authenticate: got %q, want Bearer", got)
+				}
 			}
 		})
+	}
+	after, err := a.store.UserByID(t.Context(), inactive.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.Version != inactive.Version+1 || len(after.Weekoffs) != len(inactive.Weekoffs) {
+		t.Errorf("the inactive user's token changed them: version %d → %d, days %v → %v", inactive.Version, after.Version, inactive.Weekoffs, after.Weekoffs)
 	}
 }
 

@@ -53,8 +53,7 @@ func (s *Server) usersPage(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	v.Chart.Clock = p.Clock
-	if v.Chart.Counts, v.Chart.AsOf, err = s.chart.get(c.Request.Context(), s.store.ActiveEmployeesOff); err != nil {
+	if v.Chart.Counts, err = s.store.ActiveEmployeesOff(c.Request.Context()); err != nil {
 		return err
 	}
 	s.render(c, status, templates.Users(p, v))

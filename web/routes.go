@@ -12,8 +12,8 @@ import (
 // adminAPI (bearer token, JSON errors), page and adminPage (session cookie,
 // error pages, cross-origin posts refused), publicAPI and publicPage for
 // routes without a sign-in. A path with both forms answers by Accept
-// (byAccept); a route that may change week-offs is marked changesUsers.
-// Every GET route answers HEAD too (get): net/http sends no body for HEAD.
+// (byAccept). Every GET route answers HEAD too (get): net/http sends no
+// body for HEAD.
 func (s *Server) routes() {
 	r := s.engine
 	get := func(path string, h gin.HandlerFunc) { r.Match(getAndHead, path, h) }
@@ -40,11 +40,11 @@ func (s *Server) routes() {
 	r.POST("/logout", s.publicPage(s.logout))
 
 	get("/me", s.byAccept(s.page(s.mePage), s.api(s.getMe)))
-	r.PUT("/me/weekoffs", s.changesUsers(s.api(s.putMyWeekoffs)))
-	r.POST("/me/weekoffs", s.changesUsers(s.page(s.postMyWeekoffs)))
+	r.PUT("/me/weekoffs", s.selfAPI(s.putMyWeekoffs))
+	r.POST("/me/weekoffs", s.page(s.postMyWeekoffs))
 	get("/me/schedule", s.api(s.getUserSchedule(meID)))
-	r.PUT("/me/schedule", s.changesUsers(s.api(s.putUserSchedule(meID))))
-	r.POST("/me/schedule", s.changesUsers(s.page(s.postMySchedule)))
+	r.PUT("/me/schedule", s.api(s.putUserSchedule(meID)))
+	r.POST("/me/schedule", s.page(s.postMySchedule))
 	r.DELETE("/me/schedule/:sid", s.api(s.cancelUserSchedule(meID)))
 	r.POST("/me/schedule/:sid/cancel", s.page(s.cancelMyScheduleForm))
 	get("/me/calendar", s.byAccept(s.page(s.myCalendarPage), s.api(s.getCalendar(meID))))
@@ -54,18 +54,18 @@ func (s *Server) routes() {
 	r.POST("/me/password", s.page(s.postMyPassword))
 
 	get("/admin/users", s.byAccept(s.adminPage(s.usersPage), s.adminAPI(s.listUsers)))
-	r.POST("/admin/users", s.changesUsers(s.byAccept(s.adminPage(s.createUserForm), s.adminAPI(s.createUser))))
+	r.POST("/admin/users", s.byAccept(s.adminPage(s.createUserForm), s.adminAPI(s.createUser)))
 	get("/admin/users/new", s.byAccept(s.adminPage(s.newUserPage), s.adminAPI(s.getUser)))
 	get("/admin/users/export.csv", s.byAccept(s.adminPage(s.exportUsers), s.adminAPI(s.exportUsers)))
 	get("/admin/users/import", s.adminPage(s.importPage))
 	r.POST("/admin/users/import", s.changesUsers(s.byAccept(s.adminPage(s.importUsersForm), s.adminAPI(s.importUsers))))
 	get("/admin/users/:id", s.byAccept(s.adminPage(s.userPage), s.adminAPI(s.getUser)))
-	r.PATCH("/admin/users/:id", s.changesUsers(s.adminAPI(s.patchUser)))
+	r.PATCH("/admin/users/:id", s.adminAPI(s.patchUser))
 	get("/admin/users/:id/history", s.adminAPI(s.userHistory))
-	r.POST("/admin/users/:id", s.changesUsers(s.adminPage(s.updateUserForm)))
+	r.POST("/admin/users/:id", s.adminPage(s.updateUserForm))
 	get("/admin/users/:id/schedule", s.adminAPI(s.getUserSchedule(idParam)))
-	r.PUT("/admin/users/:id/schedule", s.changesUsers(s.adminAPI(s.putUserSchedule(idParam))))
-	r.POST("/admin/users/:id/schedule", s.changesUsers(s.adminPage(s.postUserScheduleForm)))
+	r.PUT("/admin/users/:id/schedule", s.adminAPI(s.putUserSchedule(idParam)))
+	r.POST("/admin/users/:id/schedule", s.adminPage(s.postUserScheduleForm))
 	r.DELETE("/admin/users/:id/schedule/:sid", s.adminAPI(s.cancelUserSchedule(idParam)))
 	r.POST("/admin/users/:id/schedule/:sid/cancel", s.adminPage(s.cancelUserScheduleForm))
 	get("/admin/users/:id/calendar", s.adminAPI(s.getCalendar(idParam)))
@@ -78,8 +78,8 @@ func (s *Server) routes() {
 	r.DELETE("/admin/teams/:id", s.adminAPI(s.deleteTeam))
 	r.POST("/admin/teams/:id/delete", s.adminPage(s.deleteTeamForm))
 	get("/admin/teams/:id/schedule", s.adminAPI(s.getScopeSchedule(teamOfPath)))
-	r.PUT("/admin/teams/:id/schedule", s.changesUsers(s.adminAPI(s.putScopeSchedule(teamOfPath))))
-	r.POST("/admin/teams/:id/schedule", s.changesUsers(s.adminPage(s.postTeamScheduleForm)))
+	r.PUT("/admin/teams/:id/schedule", s.adminAPI(s.putScopeSchedule(teamOfPath)))
+	r.POST("/admin/teams/:id/schedule", s.adminPage(s.postTeamScheduleForm))
 	r.DELETE("/admin/teams/:id/schedule/:sid", s.adminAPI(s.cancelScopeSchedule(teamOfPath)))
 	r.POST("/admin/teams/:id/schedule/:sid/cancel", s.adminPage(s.cancelTeamScheduleForm))
 
@@ -87,8 +87,8 @@ func (s *Server) routes() {
 	r.PATCH("/admin/organisation", s.adminAPI(s.patchOrganisation))
 	r.POST("/admin/organisation", s.adminPage(s.updateOrganisationForm))
 	get("/admin/organisation/schedule", s.adminAPI(s.getScopeSchedule(organisation)))
-	r.PUT("/admin/organisation/schedule", s.changesUsers(s.adminAPI(s.putScopeSchedule(organisation))))
-	r.POST("/admin/organisation/schedule", s.changesUsers(s.adminPage(s.postOrganisationScheduleForm)))
+	r.PUT("/admin/organisation/schedule", s.adminAPI(s.putScopeSchedule(organisation)))
+	r.POST("/admin/organisation/schedule", s.adminPage(s.postOrganisationScheduleForm))
 	r.DELETE("/admin/organisation/schedule/:sid", s.adminAPI(s.cancelScopeSchedule(organisation)))
 	r.POST("/admin/organisation/schedule/:sid/cancel", s.adminPage(s.cancelOrganisationScheduleForm))
 }

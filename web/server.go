@@ -31,7 +31,6 @@ type Server struct {
 
 	sessions    *sessionStore
 	crossOrigin *http.CrossOriginProtection // refuses cross-origin form posts (docs/SECURITY.md)
-	chart       *chartCache                 // the week-off chart of the users page
 	throttle    *throttle                   // names the sign-in allowances per account and address
 	secHeaders  http.Header                 // sent with every response; never modified
 	metrics     *metrics                    // GET /metrics; nil unless METRICS=on
@@ -49,19 +48,20 @@ func NewServer(cfg config.Config, store *models.Store, log *slog.Logger) (*Serve
 		cfg:    cfg,
 		store:  store,
 		log:    log,
-		tokens: tokens{key: []byte(cfg.SecretKey), ttl: cfg.TokenTTL},
 		assets: static.New(),
 		engine: gin.New(),
 
 		sessions:    newSessionStore(cfg),
 		crossOrigin: http.NewCrossOriginProtection(),
-		chart:       newChartCache(chartTTL),
 		throttle:    newThrottle(cfg.SecretKey),
 		secHeaders:  newSecurityHeaders(),
 	}
 	s.cssURL = s.assets.URL("css/site.css")
 	s.pageResponder = s.respondPage
 	var err error
+	if s.tokens, err = newTokens([]byte(cfg.SecretKey), cfg.TokenTTL); err != nil {
+		return nil, err
+	}
 	if s.compress, err = newCompressor(); err != nil {
 		return nil, err
 	}
@@ -79,9 +79,6 @@ func NewServer(cfg config.Config, store *models.Store, log *slog.Logger) (*Serve
 	if cfg.Metrics {
 		s.metrics = newMetrics(store, cfg.MetricsToken)
 	}
-	// Changes made anywhere, by anyone, reach the chart (and the store's
-	// Close stops the listener).
-	store.OnUsersChanged(s.chart.invalidate)
 	s.engine.HandleMethodNotAllowed = true
 	// The contract accepts a trailing slash on every JSON route; Handler
 	// strips it, so Gin must not redirect instead.

@@ -34,15 +34,3 @@ func (s *Server) SessionOf(r *http.Request) (userID int64, id string, ok bool) {
 func (s *Server) AddFailingPage(path, secret string) {
 	s.engine.GET(path, s.page(func(*gin.Context) error { panic(secret) }))
 }
-
-// SetChartTTL sets how long the week-off chart is kept when no change is
-// heard, so that a test can tell a heard change from an expired chart.
-func (s *Server) SetChartTTL(ttl time.Duration) {
-	s.chart.mu.Lock()
-	s.chart.ttl = ttl
-	s.chart.mu.Unlock()
-}
-
-// InvalidateChart drops the cached week-off chart, so that the next users
-// page counts afresh.
-func (s *Server) InvalidateChart() { s.chart.invalidate() }
