@@ -58,7 +58,7 @@ func (s *Server) routes() {
 	get("/admin/users/new", s.byAccept(s.adminPage(s.newUserPage), s.adminAPI(s.getUser)))
 	get("/admin/users/export.csv", s.byAccept(s.adminPage(s.exportUsers), s.adminAPI(s.exportUsers)))
 	get("/admin/users/import", s.adminPage(s.importPage))
-	r.POST("/admin/users/import", s.changesUsers(s.byAccept(s.adminPage(s.importUsersForm), s.adminAPI(s.importUsers))))
+	r.POST("/admin/users/import", s.byAccept(s.adminPage(s.importUsersForm), s.adminAPI(s.importUsers)))
 	get("/admin/users/:id", s.byAccept(s.adminPage(s.userPage), s.adminAPI(s.getUser)))
 	r.PATCH("/admin/users/:id", s.adminAPI(s.patchUser))
 	get("/admin/users/:id/history", s.adminAPI(s.userHistory))
