@@ -63,6 +63,16 @@ type Config struct {
 	// PublicURL is PUBLIC_URL: where users reach weekoffs ("https://weekoffs.example.com"),
 	// for links that leave the browser, such as a calendar feed's address. Empty: the request's host.
 	PublicURL string
+
+	// BulkSyncMax is BULK_SYNC_MAX: a bulk change of at most this many users
+	// is applied at once, in the request; a larger one becomes a job.
+	BulkSyncMax int
+	// BulkBatchSize is BULK_BATCH_SIZE: how many users a bulk job changes
+	// per transaction.
+	BulkBatchSize int
+	// JobsRescueAfter is JOBS_RESCUE_AFTER: how long a job may stay running
+	// before River takes its instance for dead and lets another work it.
+	JobsRescueAfter time.Duration
 }
 
 // Bounds of the session lifetimes. A session's idle deadline moves on at
@@ -116,6 +126,9 @@ func load(getenv func(string) string, signs bool) (Config, error) {
 		SessionAbsolute:     r.duration("SESSION_ABSOLUTE", 12*time.Hour, MinSessionIdle),
 		BcryptCost:          r.intRange("BCRYPT_COST", 12, 4, 31),
 		LogLevel:            r.oneOf("LOG_LEVEL", "info", []string{"debug", "info", "warn", "error"}),
+		BulkSyncMax:         r.intRange("BULK_SYNC_MAX", 5000, 1, 100_000),
+		BulkBatchSize:       r.intRange("BULK_BATCH_SIZE", 5000, 1, 100_000),
+		JobsRescueAfter:     r.duration("JOBS_RESCUE_AFTER", 15*time.Minute, time.Second),
 	}
 	c.CookieSecure = r.boolean("COOKIE_SECURE", !c.Development())
 	c.TrustedProxies = r.networks("TRUSTED_PROXIES")

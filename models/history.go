@@ -42,6 +42,10 @@ func WithActor(ctx context.Context, a Actor) context.Context {
 	return context.WithValue(ctx, actorKey{}, a)
 }
 
+// ActorOf returns who ctx's writes are recorded as made by (WithActor), to
+// carry into a job that makes them later.
+func ActorOf(ctx context.Context) Actor { return actorFrom(ctx) }
+
 func actorFrom(ctx context.Context) Actor {
 	if a, ok := ctx.Value(actorKey{}).(Actor); ok {
 		return a
@@ -59,6 +63,8 @@ type HistoryEntry struct {
 	OldValue  json.RawMessage `gorm:"type:jsonb;not null"`
 	NewValue  json.RawMessage `gorm:"type:jsonb;not null"`
 	ChangedAt time.Time       `gorm:"not null;default:now()"`
+	// Forced says an admin applied the change though it left a team short.
+	Forced bool `gorm:"not null;default:false"`
 	// ActorEmail is who ActorID was, read with the entry for display; "" for system changes.
 	ActorEmail string `gorm:"->"`
 }

@@ -47,8 +47,13 @@ func (s *Store) SetScopeSchedule(ctx context.Context, teamID int64, in ScheduleI
 				return err
 			}
 		}
+		// The teams it can leave short, locked and counted before (coverage_guard.go).
+		guard, err := beginScopeGuard(ctx, tx, teamID)
+		if err != nil {
+			return err
+		}
 		var from time.Time
-		err := tx.QueryRow(ctx, `
+		err = tx.QueryRow(ctx, `
 			WITH clock AS MATERIALIZED (SELECT org_today() AS today, COALESCE($4::date, org_today()) AS eff),
 			previous AS (
 			    SELECT rules, effective_from FROM schedules, clock
@@ -81,10 +86,16 @@ func (s *Store) SetScopeSchedule(ctx context.Context, teamID int64, in ScheduleI
 		saved.EffectiveFrom = schedule.DateOf(from.Date())
 		// Today's days change now; a later change moves the members' next change.
 		where, args := members(teamID)
-		_, err = tx.Exec(ctx, fmt.Sprintf(refreshStateSQL, where), args...)
+		if _, err = tx.Exec(ctx, fmt.Sprintf(refreshStateSQL, where), args...); err != nil {
+			return err
+		}
+		short, err := guard.check(ctx, tx, in.Force)
+		if err == nil && len(short) > 0 {
+			_, err = tx.Exec(ctx, "UPDATE user_history SET forced = true WHERE user_id IS NULL AND team_id IS NOT DISTINCT FROM $1::bigint AND changed_at = now()", team)
+		}
 		return err
 	})
-	if errors.Is(err, ErrTeamNotFound) {
+	if _, short := errors.AsType[*ShortError](err); short || errors.Is(err, ErrTeamNotFound) {
 		return nil, err
 	}
 	if err != nil {

@@ -29,6 +29,10 @@ type ScheduleInput struct {
 	// Today is the organisation's date when ParseSchedule read the input,
 	// for telling a change from today from a planned one.
 	Today schedule.Date
+	// Force applies the change even where it leaves a team below its
+	// minimum on duty (coverage_guard.go); its history rows say so. Only
+	// admins may ask: the web layer checks who does.
+	Force bool
 }
 
 // effectiveFrom is the input's date as a query parameter: nil for today,
@@ -60,7 +64,10 @@ func (in ScheduleInput) effectiveFrom() any {
 // by email, $1, and active. $2 version the caller read (0: any), $3 rules,
 // $4 inherit, $5 effective date (NULL: today), $6 actor (NULL: the user
 // themselves), $7 via, $8 version increment, $9 the limit of days if the
-// organisation has none stored yet.
+// organisation has none stored yet, $10 true when the coverage guard has
+// checked the change (coverage_guard.go): until then a counted member of a
+// team with a minimum is refused here, and setUserSchedule takes the
+// guarded path.
 const setUserScheduleSQL = `
 WITH clock AS MATERIALIZED (
     SELECT org_today() AS today, COALESCE($5::date, org_today()) AS eff
@@ -69,6 +76,8 @@ WITH clock AS MATERIALIZED (
      WHERE %s AND ($2::int = 0 OR u.version = $2::int)
        AND jsonb_array_length($3::jsonb) <= COALESCE((SELECT weekoffs_max FROM organisation WHERE id = 1), $9::int)
        AND clock.eff >= clock.today
+       AND ($10::boolean OR u.team_id IS NULL OR NOT (u.is_active AND u.role = 'employee')
+            OR NOT EXISTS (SELECT 1 FROM teams t WHERE t.id = u.team_id AND t.min_on_duty > 0))
        FOR UPDATE OF u
 ), previous AS (
     SELECT s.rules, s.inherit, s.effective_from FROM schedules s, target, clock
@@ -211,7 +220,7 @@ func (s *Store) setUserSchedule(ctx context.Context, who userRef, in ScheduleInp
 	// One round trip: the batch's statements run in one implicit
 	// transaction, so the row is locked for that round trip only.
 	batch := &pgx.Batch{}
-	batch.Queue(query, key, ifVersion, string(rules), in.Inherit, in.effectiveFrom(), actor.id(), string(actor.Via), bump, s.weekoffsMax)
+	batch.Queue(query, key, ifVersion, string(rules), in.Inherit, in.effectiveFrom(), actor.id(), string(actor.Via), bump, s.weekoffsMax, false)
 	if refresh {
 		batch.Queue(refreshUserSQL, who.id)
 		batch.Queue("SELECT "+userColumns+" FROM users WHERE id = $1", who.id)
@@ -236,6 +245,11 @@ func (s *Store) setUserSchedule(ctx context.Context, who userRef, in ScheduleInp
 		// refused writers holding theirs would wait for none.
 		conn.Release()
 		conn = nil
+		// A member of a team with a minimum: the guarded path, which
+		// checks the team's coverage in the transaction of the write.
+		if u, err := s.setUserScheduleGuarded(ctx, who, in, ifVersion, bump, string(rules)); !errors.Is(err, errRefused) {
+			return u, err
+		}
 		return nil, s.whyNotSaved(ctx, who, in, ifVersion, field)
 	}
 	if err != nil {

@@ -21,6 +21,9 @@ type Page struct {
 	Path   string       // the request's path, to mark the current navigation link
 	CSSURL string       // the versioned address of the stylesheet
 	Clock  Clock        // writes times in the organisation's zone
+	// Refresh, when not 0, has the browser load the page again after this
+	// many seconds (a job's progress), no JavaScript needed.
+	Refresh int
 }
 
 // LoginView is the sign-in form.
@@ -90,6 +93,11 @@ type ScheduleEditor struct {
 	// Stale says that the save was refused because the person had been
 	// changed since the form was drawn; the form shows what was sent.
 	Stale bool
+	// Short are the dates on which the refused save would have left a
+	// team below its minimum on duty, in words; CanForce offers an admin
+	// to save it anyway.
+	Short    []string
+	CanForce bool
 }
 
 // ScheduleChoice is what a schedule form shows: the rules as stored, or as
@@ -109,6 +117,10 @@ type DayChoice struct {
 	// PartError and WeeksError are a refused save's problems with the
 	// day's part and weeks.
 	PartError, WeeksError string
+	// TeamLoad says how many of the person's team are off that weekday
+	// in the coming weeks ("up to 2 of 11 others in Support off"); "" for
+	// none shown.
+	TeamLoad string
 }
 
 // MonthView is a month of one person's days off as a calendar grid.
@@ -165,6 +177,37 @@ type UsersView struct {
 	// ExportURL is the CSV file of every user the filters select, in the
 	// list's order.
 	ExportURL string
+	// ShortSoon is the note of short days in the next four weeks: the
+	// users list is the admins' start page.
+	ShortSoon ShortSoonView
+	// Bulk is the form that changes the checked users, or all matching.
+	Bulk BulkFormView
+}
+
+// BulkFormView is what the users list's bulk change form needs.
+type BulkFormView struct {
+	Filters     []HiddenField // the list's filters, for "all matching"
+	WeekoffsMax int
+	Today       string // the organisation's date, YYYY-MM-DD: the first a change may take effect
+}
+
+// HiddenField is a name and value a form carries through unseen.
+type HiddenField struct{ Name, Value string }
+
+// BulkConfirmView asks before a bulk change: Count users, changed as Words
+// says; Hidden carries the form as sent.
+type BulkConfirmView struct {
+	Count     int64
+	Words     string
+	Hidden    []HiddenField
+	CancelURL string
+}
+
+// JobView is a job's progress page.
+type JobView struct {
+	Job *models.Job
+	// Refreshing: the page reloads itself (Page.Refresh), and offers to stop.
+	Refreshing bool
 }
 
 // SortColumn is a table heading that sorts by its column when followed.

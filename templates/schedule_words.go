@@ -236,3 +236,11 @@ func monthSummary(v MonthView) string {
 	}
 	return monthName(v.First) + ": " + strings.Join(parts, " and ") + "."
 }
+
+// shortSummary says why a schedule form was refused by the coverage guard.
+func shortSummary(e ScheduleEditor) string {
+	if e.CanForce {
+		return "This change would leave a team with fewer people working than it needs, so it was not saved yet:"
+	}
+	return "This change would leave your team with fewer people working than it needs, so it was not saved. Choose other days, or ask an admin:"
+}

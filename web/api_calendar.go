@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -18,6 +19,11 @@ const maxCalendarDays = 366
 // calendarRange reads ?from=&to= (dates, both included); without them, the
 // current month in the organisation's zone; with one, the rest of its month.
 func (s *Server) calendarRange(c *gin.Context) (schedule.Date, schedule.Date, error) {
+	return s.dateRange(c, maxCalendarDays)
+}
+
+// dateRange is calendarRange of at most maxDays days.
+func (s *Server) dateRange(c *gin.Context, maxDays int) (schedule.Date, schedule.Date, error) {
 	o, err := s.store.Organisation(c.Request.Context())
 	if err != nil {
 		return schedule.Date{}, schedule.Date{}, err
@@ -57,8 +63,8 @@ func (s *Server) calendarRange(c *gin.Context) (schedule.Date, schedule.Date, er
 	case errs != nil:
 	case to.Before(from):
 		errs = models.FieldErrors{{Loc: []any{"to"}, Msg: "The range ends before it starts: choose a 'to' on or after 'from'", Type: "value_error"}}
-	case from.DaysUntil(to)+1 > maxCalendarDays:
-		errs = models.FieldErrors{{Loc: []any{"to"}, Msg: "Choose a range of at most 366 days", Type: "value_error"}}
+	case from.DaysUntil(to)+1 > maxDays:
+		errs = models.FieldErrors{{Loc: []any{"to"}, Msg: fmt.Sprintf("Choose a range of at most %d days, not %d", maxDays, from.DaysUntil(to)+1), Type: "value_error"}}
 	}
 	if errs != nil {
 		return from, to, errInvalid("query", errs)

@@ -22,6 +22,8 @@ type historyJSON struct {
 	OldValue  json.RawMessage `json:"old_value"`
 	NewValue  json.RawMessage `json:"new_value"`
 	ChangedAt time.Time       `json:"changed_at"`
+	// Forced marks a change an admin applied though it left a team short.
+	Forced bool `json:"forced"`
 }
 
 // userHistory lists a user's recorded changes, newest first.
@@ -37,7 +39,7 @@ func (s *Server) userHistory(c *gin.Context) error {
 	items := make([]historyJSON, len(rows))
 	for i, h := range rows {
 		items[i] = historyJSON{ID: h.ID, UserID: h.UserID, ActorID: h.ActorID, Via: h.Via, Field: h.Field,
-			OldValue: h.OldValue, NewValue: h.NewValue, ChangedAt: h.ChangedAt.UTC()}
+			OldValue: h.OldValue, NewValue: h.NewValue, ChangedAt: h.ChangedAt.UTC(), Forced: h.Forced}
 	}
 	c.JSON(http.StatusOK, gin.H{"items": items})
 	return nil

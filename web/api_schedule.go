@@ -11,17 +11,26 @@ import (
 )
 
 // decodeSchedule reads a change of schedule: {"rules": [...],
-// "effective_from"?: "YYYY-MM-DD"} or, for a person, {"inherit": true, ...}.
+// "effective_from"?: "YYYY-MM-DD"} or, for a person, {"inherit": true, ...},
+// and "force"?: true, which only an admin may send, to apply it even where
+// it leaves a team short.
 func (s *Server) decodeSchedule(c *gin.Context, allowInherit bool) (models.ScheduleInput, error) {
 	var f models.ScheduleFields
 	var rules *json.RawMessage
-	if err := decodeBody(c, rawField("rules", &rules), stringField("effective_from", &f.EffectiveFrom, false), boolField("inherit", &f.Inherit)); err != nil {
+	var force *bool
+	if err := decodeBody(c, rawField("rules", &rules), stringField("effective_from", &f.EffectiveFrom, false), boolField("inherit", &f.Inherit), boolField("force", &force)); err != nil {
 		return models.ScheduleInput{}, err
 	}
 	if rules != nil {
 		f.Rules = *rules
 	}
-	return s.store.ParseSchedule(c.Request.Context(), f, allowInherit)
+	forced := force != nil && *force
+	if forced && !currentUser(c).IsAdmin() {
+		return models.ScheduleInput{}, errStatus(http.StatusForbidden, "Only an admin may apply a change that leaves a team short")
+	}
+	in, err := s.store.ParseSchedule(c.Request.Context(), f, allowInherit)
+	in.Force = forced
+	return in, err
 }
 
 // scheduleIDParam is the :sid of a schedule route.

@@ -40,13 +40,23 @@ func decodeBody(c *gin.Context, fields ...field) error {
 	if err != nil {
 		return err
 	}
+	if errs, total := decodeObject(body, fields...); total > 0 {
+		return errInvalidOf("body", errs, total)
+	}
+	return nil
+}
+
+// decodeObject reads a JSON object, a body or a member of one, into the
+// given fields. It returns the problems (the first maxFieldErrors of
+// them, located from the object) and how many there were.
+func decodeObject(body []byte, fields ...field) (models.FieldErrors, int) {
 	var members map[string]json.RawMessage
 	if err := json.Unmarshal(body, &members); err != nil || members == nil {
 		msg, typ := "Input should be a JSON object", "model_attributes_type"
 		if !json.Valid(body) {
 			msg, typ = "Body is not valid JSON", "json_invalid"
 		}
-		return errInvalid("body", models.FieldErrors{{Loc: []any{}, Msg: msg, Type: typ}})
+		return models.FieldErrors{{Loc: []any{}, Msg: msg, Type: typ}}, 1
 	}
 	var errs models.FieldErrors
 	known := map[string]bool{}
@@ -76,10 +86,7 @@ func decodeBody(c *gin.Context, fields ...field) error {
 	for _, name := range unknown[:min(len(unknown), max(0, maxFieldErrors-len(errs)))] {
 		errs = append(errs, models.FieldError{Loc: []any{name}, Msg: "Extra inputs are not permitted", Type: "extra_forbidden"})
 	}
-	if total > 0 {
-		return errInvalidOf("body", errs, total)
-	}
-	return nil
+	return errs, total
 }
 
 // parseForm reads a posted form, bounded in size: 413 when it is too large,

@@ -20,6 +20,7 @@ import (
 // has a registry of its own, so two servers in one process (as in tests)
 // never collide on the global one.
 type metrics struct {
+	reg      *prometheus.Registry
 	token    []byte // METRICS_TOKEN; empty means no bearer is required
 	duration *prometheus.HistogramVec
 	handler  http.Handler
@@ -31,6 +32,7 @@ var requestBuckets = []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25
 func newMetrics(store *models.Store, token string) *metrics {
 	reg := prometheus.NewRegistry()
 	m := &metrics{
+		reg:   reg,
 		token: []byte(token),
 		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "weekoffs_http_request_duration_seconds",

@@ -37,6 +37,18 @@ func TestOpenAPIResponses(t *testing.T) {
 
 	const form, js = "application/x-www-form-urlencoded", "application/json"
 	tooLarge := tooLargeBody()
+	bulky := up.user("bulk@example.com", models.RoleEmployee)
+	// An instance that queues any bulk change of more than one user as a
+	// job (not worked here: it stays queued).
+	small := newApp(t, func(c *config.Config) { c.BulkSyncMax = 1 })
+	_, smallTok := small.userWithToken("admin@example.com", models.RoleAdmin)
+	small.user("one@example.com", models.RoleEmployee)
+	small.user("two@example.com", models.RoleEmployee)
+	queued, err := small.server.Jobs().ChangeUsers(t.Context(), models.BulkTarget{Filter: &models.UserFilter{}}, models.BulkChange{IsActive: new(true)})
+	if err != nil || queued.Job == nil {
+		t.Fatalf("queue a job: %+v, %v", queued, err)
+	}
+	jobPath := "/admin/jobs/" + itoa(queued.Job.ID)
 	empPath, adminPath := "/admin/users/"+itoa(emp.ID), "/admin/users/"+itoa(admin.ID)
 	wrongPassword := openAPICase{up, "POST", "/auth/token", "", form, "username=asha@example.com&password=wrong-one", 401}
 	cases := []openAPICase{
@@ -166,6 +178,21 @@ func TestOpenAPIResponses(t *testing.T) {
 		{up, "PATCH", "/admin/organisation", adminTok, js, tooLarge, 413},
 		{up, "PATCH", "/admin/organisation", adminTok, js, `{"timezone":"Mars/Olympus","weekoffs_max":9}`, 422},
 		{down, "PATCH", "/admin/organisation", downTok, js, `{}`, 503},
+
+		{up, "POST", "/admin/users/bulk", adminTok, js, `{"ids":[` + itoa(bulky.ID) + `],"set":{"rules":[{"day":"friday"}],"team_id":null}}`, 200},
+		{small, "POST", "/admin/users/bulk", smallTok, js, `{"filter":{"role":"employee","team":"none","q":""},"set":{"is_active":false},"force":true}`, 202},
+		{up, "POST", "/admin/users/bulk", "", js, `{}`, 401},
+		{up, "POST", "/admin/users/bulk", empTok, js, `{}`, 403},
+		{up, "POST", "/admin/users/bulk", adminTok, js, `{"filter":{"role":"admin"},"set":{"is_active":false}}`, 409},
+		{up, "POST", "/admin/users/bulk", adminTok, js, tooLarge, 413},
+		{up, "POST", "/admin/users/bulk", adminTok, js, `{"filter":{"weekoff":"funday"},"ids":[],"set":{"effective_from":"soon"}}`, 422},
+		{down, "POST", "/admin/users/bulk", downTok, js, `{"ids":[1],"set":{"is_active":true}}`, 503},
+		{small, "GET", jobPath, smallTok, "", "", 200},
+		{up, "GET", "/admin/jobs/1", "", "", "", 401},
+		{up, "GET", "/admin/jobs/1", empTok, "", "", 403},
+		{up, "GET", "/admin/jobs/999", adminTok, "", "", 404},
+		{up, "GET", "/admin/jobs/x", adminTok, "", "", 422},
+		{down, "GET", "/admin/jobs/1", downTok, "", "", 503},
 	}
 	// If-Match names a version the user has left behind, or is no strong tag.
 	stale := map[string]openAPICase{
@@ -214,6 +241,7 @@ func TestOpenAPIResponses(t *testing.T) {
 		{up, "POST", "/admin/teams", adminTok, js, `{"name":`, 0},
 		{up, "PATCH", "/admin/teams/1", adminTok, js, `{"name":`, 0},
 		{up, "PATCH", "/admin/organisation", adminTok, js, `{"name":`, 0},
+		{up, "POST", "/admin/users/bulk", adminTok, js, `{"ids":[`, 0},
 		{up, "PUT", "/me/schedule", empTok, js, `{"rules":[`, 0},
 		{up, "PUT", empPath + "/schedule", adminTok, js, `{"rules":[`, 0},
 		{up, "PUT", "/admin/teams/1/schedule", adminTok, js, `{"rules":[`, 0},
@@ -229,6 +257,11 @@ func TestOpenAPIResponses(t *testing.T) {
 
 	// Schedules, once team 1 exists (with emp in it).
 	for _, c := range scheduleCases(t, up, down, emp.ID, adminTok, empTok, downTok) {
+		check(c, c.send(nil))
+	}
+	// The coverage guard, last: a team with a minimum would refuse the
+	// other cases' changes.
+	for _, c := range guardCases(t, up, adminTok) {
 		check(c, c.send(nil))
 	}
 
@@ -259,6 +292,10 @@ func scheduleCases(t *testing.T, up, down *app, empID int64, adminTok, empTok, d
 		decode(t, up.do(call{method: "PUT", path: path, token: token, body: body, contentType: js, want: http.StatusOK}), out)
 	}
 	empPath := "/admin/users/" + itoa(empID)
+
+	// Team 1's minimum would have the coverage guard refuse these changes
+	// (guardCases has its refusals).
+	up.do(call{method: "PATCH", path: "/admin/teams/1", token: adminTok, body: `{"min_on_duty":0}`, contentType: js, want: http.StatusOK})
 
 	// Before the organisation has one: in_force is null.
 	up.do(call{method: "GET", path: "/admin/organisation/schedule", token: adminTok, want: http.StatusOK})
@@ -338,6 +375,14 @@ func scheduleCases(t *testing.T, up, down *app, empID int64, adminTok, empTok, d
 		{up, "GET", empPath + "/calendar?from=2026-01-01&to=2027-01-02", adminTok, "", "", 422},
 		{down, "GET", "/admin/users/1/calendar", downTok, "", "", 503},
 
+		{up, "GET", "/admin/coverage", adminTok, "", "", 200},
+		{up, "GET", "/admin/coverage?team=1&from=" + date(0) + "&to=" + date(91), adminTok, "", "", 200},
+		{up, "GET", "/admin/coverage", "", "", "", 401},
+		{up, "GET", "/admin/coverage", empTok, "", "", 403},
+		{up, "GET", "/admin/coverage?team=999", adminTok, "", "", 404},
+		{up, "GET", "/admin/coverage?from=" + date(0) + "&to=" + date(92), adminTok, "", "", 422},
+		{down, "GET", "/admin/coverage", downTok, "", "", 503},
+
 		{up, "GET", "/admin/teams/1/schedule", adminTok, "", "", 200},
 		{up, "GET", "/admin/teams/1/schedule", "", "", "", 401},
 		{up, "GET", "/admin/teams/1/schedule", empTok, "", "", 403},
@@ -399,4 +444,25 @@ func (c openAPICase) send(header http.Header) *httptest.ResponseRecorder {
 // unreachableDatabase returns a database URL on a port where nothing listens.
 func unreachableDatabase(t *testing.T) string {
 	return fmt.Sprintf("postgres://weekoffs:secret@127.0.0.1:%d/weekoffs?sslmode=disable&connect_timeout=1", freePort(t))
+}
+
+// guardCases are TestOpenAPIResponses' refusals by the coverage guard: a
+// new team whose minimum is its one member, who has no schedule of their
+// own, so that any day off for them, at any scope, leaves it short.
+func guardCases(t *testing.T, up *app, adminTok string) []openAPICase {
+	t.Helper()
+	const js = "application/json"
+	var team struct{ ID int64 }
+	decode(t, up.do(call{method: "POST", path: "/admin/teams", token: adminTok, body: map[string]any{"name": "Guarded", "min_on_duty": 1}, want: http.StatusCreated}), &team)
+	member, tok := up.userWithToken("guarded@example.com", models.RoleEmployee)
+	joinTeam(t, up, member.ID, team.ID)
+	monday := `{"rules":[{"day":"mon"}]}`
+	return []openAPICase{
+		{up, "PUT", "/me/weekoffs", tok, js, `{"weekoffs":["mon"]}`, 409},
+		{up, "PUT", "/me/schedule", tok, js, monday, 409},
+		{up, "PUT", "/me/schedule", tok, js, `{"rules":[{"day":"mon"}],"force":true}`, 403},
+		{up, "PUT", "/admin/users/" + itoa(member.ID) + "/schedule", adminTok, js, monday, 409},
+		{up, "PUT", "/admin/teams/" + itoa(team.ID) + "/schedule", adminTok, js, monday, 409},
+		{up, "PUT", "/admin/organisation/schedule", adminTok, js, monday, 409},
+	}
 }

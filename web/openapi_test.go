@@ -27,6 +27,8 @@ var nonAPIRoutes = []string{
 	"GET /",
 	"GET /admin/users/new",
 	"GET /admin/users/import",
+	"GET /admin/calendar",
+	"GET /admin/calendar/day",
 	"GET /login",
 	"POST /login",
 	"POST /logout",

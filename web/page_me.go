@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -61,6 +62,15 @@ func (s *Server) myPage(c *gin.Context, title string) (templates.Page, templates
 	}
 	v := templates.MeView{Checked: u.Weekoffs, Version: u.Version, WeekoffsMax: org.WeekoffsMax, Schedule: sched,
 		Upcoming: sv.Upcoming, FeedSince: since, Editor: myScheduleEditor(u, sched, org.WeekoffsMax, sv.Today)}
+	if u.TeamID != nil {
+		load, err := s.store.TeamLoad(ctx, u, sv.Today, teamLoadDays)
+		if err != nil {
+			return p, templates.MeView{}, err
+		}
+		for i := range v.Editor.Choice.Days {
+			v.Editor.Choice.Days[i].TeamLoad = teamLoadWords(load[i], u.TeamName)
+		}
+	}
 	return p, v, nil
 }
 
@@ -83,6 +93,9 @@ func (s *Server) postMyWeekoffs(c *gin.Context) error {
 	}
 	if errors.Is(err, models.ErrStale) {
 		return s.refuseForm(c, refusedForm{Stale: true, Chosen: chosen})
+	}
+	if se, ok := errors.AsType[*models.ShortError](err); ok {
+		return s.refuseForm(c, refusedForm{Errors: fieldError("weekoffs", se.Error()+": choose other days"), Chosen: chosen})
 	}
 	if err != nil {
 		return err
@@ -119,4 +132,17 @@ func (s *Server) postMyPassword(c *gin.Context) error {
 	}
 	s.flashAndRedirect(c, "Password changed. Your other sessions have been signed out.", "/me")
 	return nil
+}
+
+// teamLoadDays is how far ahead the rule editor looks at the team's days
+// off: four weeks.
+const teamLoadDays = 28
+
+// teamLoadWords says a weekday's load in the person's team, for the rule
+// editor: "up to 2 of 11 others in Support off in the next 4 weeks".
+func teamLoadWords(l models.WeekdayLoad, team string) string {
+	if l.Of == 0 {
+		return ""
+	}
+	return fmt.Sprintf("up to %d of %d others in %s off in the next 4 weeks", l.Off, l.Of, team)
 }

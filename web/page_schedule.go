@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -39,13 +40,28 @@ type refusedSchedule struct {
 	choice templates.ScheduleChoice
 	errs   models.FieldErrors
 	stale  bool
+	// short are the dates the coverage guard refused the change for;
+	// canForce offers (to an admin) to save it anyway.
+	short    []models.ShortDay
+	canForce bool
 }
+
+// maxShortShown bounds the short dates a refused form lists.
+const maxShortShown = 10
 
 // onto puts the refused form on a page's editor, drawn from what is stored:
 // the editor then shows what was sent, with its problems beside the fields.
 func (r refusedSchedule) onto(e *templates.ScheduleEditor) {
 	e.Choice, e.Stale = r.choice, r.stale
 	refuseSchedule(e, r.errs)
+	for i, d := range r.short {
+		if i == maxShortShown {
+			e.Short = append(e.Short, fmt.Sprintf("and %d more %s", len(r.short)-i, map[bool]string{true: "date", false: "dates"}[len(r.short)-i == 1]))
+			break
+		}
+		e.Short = append(e.Short, fmt.Sprintf("%s: %s would have %d working; it needs %d", d.Date.Time().Format(dateLayout), d.TeamName, d.Working, d.MinOnDuty))
+	}
+	e.CanForce = len(r.short) > 0 && r.canForce
 }
 
 // postSchedule saves a page's schedule form: from today (Saved) or a later
@@ -61,6 +77,9 @@ func (s *Server) postSchedule(c *gin.Context, f scheduleForm) error {
 	ctx := c.Request.Context()
 	fields, choice := scheduleFromForm(form, f.person)
 	in, err := s.store.ParseSchedule(ctx, fields, f.person)
+	// Only an admin's "Save anyway" overrides the coverage guard.
+	admin := currentUser(c).IsAdmin()
+	in.Force = admin && form.Get("force") == "true"
 	var said string
 	if err == nil {
 		version := 0
@@ -70,6 +89,9 @@ func (s *Server) postSchedule(c *gin.Context, f scheduleForm) error {
 		if err == nil {
 			said, err = f.save(ctx, in, version)
 		}
+	}
+	if se, short := errors.AsType[*models.ShortError](err); short {
+		return f.redraw(http.StatusConflict, refusedSchedule{choice: choice, short: se.Short, canForce: admin})
 	}
 	fe, invalid := errors.AsType[models.FieldErrors](err)
 	if stale := errors.Is(err, models.ErrStale); invalid || stale {

@@ -3,10 +3,13 @@ package web
 import (
 	"cmp"
 	"net/http"
+	"net/url"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/weekoffs/weekoffs/models"
+	"github.com/weekoffs/weekoffs/models/schedule"
 	"github.com/weekoffs/weekoffs/templates"
 )
 
@@ -49,13 +52,29 @@ func (s *Server) usersPage(c *gin.Context) error {
 	v.Teams = teams
 	v.PageSizes = pageSizeChoices(v.Limit)
 	v.Columns = sortColumns(q, v.Sort)
-	p, _, err := s.orgPage(c, "Users")
+	p, org, err := s.orgPage(c, "Users")
 	if err != nil {
 		return err
 	}
+	v.Bulk = bulkFormView(q, org)
 	if v.Chart.Counts, err = s.store.ActiveEmployeesOff(c.Request.Context()); err != nil {
+		return err
+	}
+	if v.ShortSoon, err = s.shortSoonView(c); err != nil {
 		return err
 	}
 	s.render(c, status, templates.Users(p, v))
 	return nil
+}
+
+// bulkFormView is the list's bulk form: the filters it carries for "all
+// matching" and for the way back, and the organisation's limits.
+func bulkFormView(q url.Values, org *models.Organisation) templates.BulkFormView {
+	v := templates.BulkFormView{WeekoffsMax: org.WeekoffsMax, Today: schedule.Today(time.Now(), org.Location()).String()}
+	for _, k := range listParams {
+		if value := q.Get(k); value != "" && k != "cursor" && k != "start" {
+			v.Filters = append(v.Filters, templates.HiddenField{Name: k, Value: value})
+		}
+	}
+	return v
 }

@@ -23,8 +23,9 @@ type httpError struct {
 	detail  string
 	fields  models.FieldErrors // a 422's problems, each Loc led by where the input came from
 	header  http.Header
-	message string // what an error page says, where not the status's usual words
-	heading string // an error page's heading, where not the status's usual one
+	message string         // what an error page says, where not the status's usual words
+	heading string         // an error page's heading, where not the status's usual one
+	short   []shortDayJSON // a 409 of the coverage guard: the dates a change would leave short
 }
 
 func (e *httpError) Error() string { return fmt.Sprintf("%d %s", e.status, e.detail) }
@@ -79,6 +80,7 @@ var domainErrors = []struct {
 	detail, message string
 }{
 	{models.ErrTeamNotFound, http.StatusNotFound, "Team not found", "There is no team with this number."},
+	{models.ErrJobNotFound, http.StatusNotFound, "Job not found", "There is no job with this number."},
 	{models.ErrScheduleNotFound, http.StatusNotFound, "Schedule not found", "There is no such planned change."},
 	{models.ErrScheduleInForce, http.StatusConflict, "This schedule is in force or past; only upcoming changes can be cancelled", ""},
 	{models.ErrTeamExists, http.StatusConflict, "A team with this name already exists", ""},
@@ -117,6 +119,9 @@ func (s *Server) classify(c *gin.Context, err error) *httpError {
 	}
 	if fe, ok := errors.AsType[models.FieldErrors](err); ok {
 		return errInvalid("body", fe)
+	}
+	if se, ok := errors.AsType[*models.ShortError](err); ok {
+		return &httpError{status: http.StatusConflict, detail: se.Error(), message: se.Error(), short: toShortDaysJSON(se.Short)}
 	}
 	for _, d := range domainErrors {
 		if errors.Is(err, d.err) {
@@ -166,6 +171,10 @@ func answerWith(c *gin.Context, r responder) { c.Set(responderKey, r) }
 func (s *Server) respondJSON(c *gin.Context, e *httpError) {
 	if e.fields != nil {
 		c.AbortWithStatusJSON(e.status, gin.H{"detail": e.fields})
+		return
+	}
+	if e.short != nil {
+		c.AbortWithStatusJSON(e.status, gin.H{"detail": e.detail, "short": e.short})
 		return
 	}
 	c.AbortWithStatusJSON(e.status, gin.H{"detail": e.detail})

@@ -25,6 +25,7 @@ func (s *Server) routes() {
 		get("/metrics", s.publicAPI(s.metrics.serve))
 	}
 	r.Use(s.recoverPanics, s.securityHeaders, s.requestDeadline)
+	r.Use(s.figuresFollowWrites)
 	r.NoRoute(s.notFound)
 	r.NoMethod(s.methodNotAllowed)
 
@@ -59,6 +60,8 @@ func (s *Server) routes() {
 	get("/admin/users/export.csv", s.byAccept(s.adminPage(s.exportUsers), s.adminAPI(s.exportUsers)))
 	get("/admin/users/import", s.adminPage(s.importPage))
 	r.POST("/admin/users/import", s.byAccept(s.adminPage(s.importUsersForm), s.adminAPI(s.importUsers)))
+	r.POST("/admin/users/bulk", s.byAccept(s.adminPage(s.bulkUsersForm), s.adminAPI(s.bulkUsers)))
+	get("/admin/jobs/:id", s.byAccept(s.adminPage(s.jobPage), s.adminAPI(s.getJob)))
 	get("/admin/users/:id", s.byAccept(s.adminPage(s.userPage), s.adminAPI(s.getUser)))
 	r.PATCH("/admin/users/:id", s.adminAPI(s.patchUser))
 	get("/admin/users/:id/history", s.adminAPI(s.userHistory))
@@ -82,6 +85,10 @@ func (s *Server) routes() {
 	r.POST("/admin/teams/:id/schedule", s.adminPage(s.postTeamScheduleForm))
 	r.DELETE("/admin/teams/:id/schedule/:sid", s.adminAPI(s.cancelScopeSchedule(teamOfPath)))
 	r.POST("/admin/teams/:id/schedule/:sid/cancel", s.adminPage(s.cancelTeamScheduleForm))
+
+	get("/admin/coverage", s.adminAPI(s.getCoverage))
+	get("/admin/calendar", s.adminPage(s.coverageMonthPage))
+	get("/admin/calendar/day", s.adminPage(s.coverageDayPage))
 
 	get("/admin/organisation", s.byAccept(s.adminPage(s.organisationPage), s.adminAPI(s.getOrganisation)))
 	r.PATCH("/admin/organisation", s.adminAPI(s.patchOrganisation))

@@ -159,7 +159,7 @@ func TestScheduleRefusals(t *testing.T) {
 		{"not a date", map[string]any{"rules": []any{}, "effective_from": "next week"}, []any{"body", "effective_from"}},
 		{"inherit and rules", map[string]any{"rules": []any{}, "inherit": true}, []any{"body", "rules"}},
 		{"no rules", map[string]any{"effective_from": day(utcToday())}, []any{"body", "rules"}},
-		{"unknown member", map[string]any{"rules": []any{}, "force": true}, []any{"body", "force"}},
+		{"unknown member", map[string]any{"rules": []any{}, "forced": true}, []any{"body", "forced"}},
 	}
 	for _, c := range cases {
 		res := a.do(call{method: "PUT", path: "/me/schedule", token: tok, body: c.body, want: http.StatusUnprocessableEntity})

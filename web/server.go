@@ -3,6 +3,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -15,6 +16,7 @@ import (
 	"github.com/weekoffs/weekoffs/config"
 	"github.com/weekoffs/weekoffs/docs"
 	"github.com/weekoffs/weekoffs/models"
+	"github.com/weekoffs/weekoffs/models/jobs"
 	"github.com/weekoffs/weekoffs/static"
 )
 
@@ -22,6 +24,7 @@ import (
 type Server struct {
 	cfg    config.Config
 	store  *models.Store
+	jobs   *jobs.Client // bulk changes too large for a request; started by Jobs().Start
 	log    *slog.Logger
 	tokens tokens
 	assets *static.Assets
@@ -31,6 +34,7 @@ type Server struct {
 
 	sessions    *sessionStore
 	crossOrigin *http.CrossOriginProtection // refuses cross-origin form posts (docs/SECURITY.md)
+	figures     *coverageCache              // everyone's coverage figures, by range
 	throttle    *throttle                   // names the sign-in allowances per account and address
 	secHeaders  http.Header                 // sent with every response; never modified
 	metrics     *metrics                    // GET /metrics; nil unless METRICS=on
@@ -41,6 +45,11 @@ type Server struct {
 	pageResponder responder // answers the errors of page routes (installed by the page wrappers)
 	requestLines  sync.Pool // *requestLine, reused by logRequests
 }
+
+// Jobs returns the server's job runner, built on the store's pool: it
+// queues jobs at once, and works them once started (weekoffs serve starts
+// it, and stops it before the store closes).
+func (s *Server) Jobs() *jobs.Client { return s.jobs }
 
 // NewServer builds the server and its routes from its dependencies.
 func NewServer(cfg config.Config, store *models.Store, log *slog.Logger) (*Server, error) {
@@ -53,12 +62,22 @@ func NewServer(cfg config.Config, store *models.Store, log *slog.Logger) (*Serve
 
 		sessions:    newSessionStore(cfg),
 		crossOrigin: http.NewCrossOriginProtection(),
+		figures:     newCoverageCache(),
 		throttle:    newThrottle(cfg.SecretKey),
 		secHeaders:  newSecurityHeaders(),
 	}
 	s.cssURL = s.assets.URL("css/site.css")
 	s.pageResponder = s.respondPage
 	var err error
+	s.jobs, err = jobs.New(store, jobs.Options{
+		SyncMax: cfg.BulkSyncMax, BatchSize: cfg.BulkBatchSize, RescueAfter: cfg.JobsRescueAfter,
+		// Statements unprepared mean PgBouncer in transaction mode
+		// (docs/DEPLOY.md), where River's LISTEN would hear nothing.
+		PollOnly: cfg.QueryExecMode == "exec" || cfg.QueryExecMode == "simple_protocol",
+	}, log)
+	if err != nil {
+		return nil, err
+	}
 	if s.tokens, err = newTokens([]byte(cfg.SecretKey), cfg.TokenTTL); err != nil {
 		return nil, err
 	}
@@ -78,6 +97,10 @@ func NewServer(cfg config.Config, store *models.Store, log *slog.Logger) (*Serve
 	}
 	if cfg.Metrics {
 		s.metrics = newMetrics(store, cfg.MetricsToken)
+		s.metrics.reg.MustRegister(newShortDaysCollector(func(ctx context.Context) ([]models.ShortDay, error) {
+			short, _, err := s.shortDaysSoon(ctx)
+			return short, err
+		}))
 	}
 	s.engine.HandleMethodNotAllowed = true
 	// The contract accepts a trailing slash on every JSON route; Handler

@@ -27,6 +27,7 @@ type fixtures struct {
 	deepCursor string   // a name-sorted cursor 90% of the way down the list
 	session    string   // a browser session cookie, "" when there is no /login
 	feeds      []string // calendar feed paths of the first users, who also have a planned change
+	coverage   *coverageFixture
 	notes      []string
 }
 
@@ -56,6 +57,9 @@ func newFixtures(ctx context.Context, o options, srv *server, dbURL string, logf
 		fx.notes = append(fx.notes, "HTML /admin/users skipped: "+err.Error())
 	}
 	if fx.feeds, err = scheduleFixtures(srv.base, fx.userTokens); err != nil {
+		return nil, err
+	}
+	if fx.coverage, err = coverageFixtures(ctx, dbURL, now); err != nil {
 		return nil, err
 	}
 	logf("fixtures: admin token, %d user tokens, deep cursor, session=%t, %d calendar feeds", len(fx.userTokens), fx.session != "", len(fx.feeds))

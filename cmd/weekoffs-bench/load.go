@@ -96,6 +96,7 @@ func loadAll(ctx context.Context, o options, srv *server, ctl *control, fx *fixt
 		}
 	}
 	eps = append(eps, scheduleEndpoints(o, srv, fx)...)
+	eps = append(eps, coverageEndpoints(o, srv, fx)...)
 	if o.stress > 0 {
 		eps = append(eps, endpoint{"GET /me", o.stress, pid, rotating(http.MethodGet, srv.base+"/me", fx.userTokens, nil, gzip)})
 	}

@@ -132,6 +132,9 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := benchExport(ctx, o, srv, fx, stdout, logf); err != nil {
 		return err
 	}
+	if err := benchBulk(ctx, o, srv, fx, stdout, logf); err != nil {
+		return err
+	}
 	rows, err := loadAll(ctx, o, srv, ctl, fx, logf)
 	if err != nil {
 		return err

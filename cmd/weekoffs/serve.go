@@ -31,6 +31,10 @@ func serveCommand(ctx context.Context, e env, args []string) error {
 	})
 }
 
+// jobsStopGrace is how long running jobs get to finish their batch in
+// progress at shutdown; a batch takes well under a second.
+const jobsStopGrace = 10 * time.Second
+
 // scheduleTick is how often an instance applies the schedules whose date
 // has come: the weekday filter and the chart follow midnight within it.
 const scheduleTick = time.Minute
@@ -72,6 +76,20 @@ func serve(ctx context.Context, cfg config.Config, store *models.Store, log *slo
 		store.KeepSchedulesCurrent(applyCtx, scheduleTick)
 	}()
 	defer func() { stopApplying(); <-applying }()
+
+	// Background jobs (bulk changes) run on this instance too, on the same
+	// pool. Stopped after the HTTP server: a running job ends its batch in
+	// progress and goes back to the queue, for any instance, at once.
+	if err := handler.Jobs().Start(ctx); err != nil {
+		return err
+	}
+	defer func() {
+		stopCtx, cancel := context.WithTimeout(context.Background(), jobsStopGrace)
+		defer cancel()
+		if err := handler.Jobs().Stop(stopCtx); err != nil {
+			log.Warn("jobs did not stop cleanly", "error", err)
+		}
+	}()
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()

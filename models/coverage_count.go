@@ -1,0 +1,142 @@
+package models
+
+import (
+	"strings"
+
+	"github.com/weekoffs/weekoffs/models/schedule"
+)
+
+// CoverageDay is how many of a set of people work on one date, are off for
+// the whole day, or off for half of it (which counts as not working).
+// MinOnDuty is the team's minimum (0: none, or not one team's figures);
+// Short says the day falls below it.
+type CoverageDay struct {
+	Date      schedule.Date
+	Working   int64
+	Off       int64
+	HalfOff   int64
+	MinOnDuty int
+	Short     bool
+}
+
+// ShortDay is one date on which one team would have fewer working than its
+// minimum.
+type ShortDay struct {
+	Date      schedule.Date
+	TeamID    int64
+	TeamName  string
+	Working   int64
+	MinOnDuty int
+}
+
+// timelineGroup is a head count of people who share one schedule timeline
+// over a range: the same team (0: none) and the same own schedules as far as
+// the range can tell them apart (see coverageGroupsSQL).
+type timelineGroup struct {
+	TeamID int64
+	Own    []schedule.Schedule
+	Count  int64
+	// Key is the group's own schedules as coverageGroupsSQL keyed them
+	// ("null" for none), to find its people again.
+	Key string
+}
+
+// teamCounts are one team's (or the people without one, 0) figures per date.
+type teamCounts struct {
+	off, half, people []int64
+}
+
+// countCoverage counts, for each date from..to and each team, how many of
+// the groups' people are off the whole day or half of it, expanding each
+// distinct timeline once however many people share it. teams holds each
+// team's schedules in date order, org the organisation's. It is pure, so
+// that its arithmetic is tested without a database.
+func countCoverage(from, to schedule.Date, groups []timelineGroup, teams map[int64][]schedule.Schedule, org []schedule.Schedule) map[int64]*teamCounts {
+	n := from.DaysUntil(to) + 1
+	out := map[int64]*teamCounts{}
+	// Many groups differ only where the range cannot see it (a team whose
+	// schedule their own overrides throughout): expansions are kept by
+	// what the periods hold, not by group.
+	expanded := map[string][]schedule.Day{}
+	for _, g := range groups {
+		tc := out[g.TeamID]
+		if tc == nil {
+			tc = &teamCounts{off: make([]int64, n), half: make([]int64, n), people: make([]int64, n)}
+			out[g.TeamID] = tc
+		}
+		for i := range tc.people {
+			tc.people[i] += g.Count
+		}
+		tl := schedule.Timelines{User: g.Own, Team: teams[g.TeamID], Organisation: org}
+		periods := tl.Periods(from, to)
+		key := periodsKey(periods)
+		days, ok := expanded[key]
+		if !ok {
+			days = schedule.Expand(periods)
+			expanded[key] = days
+		}
+		for _, d := range days {
+			i := from.DaysUntil(d.Date)
+			if d.Part == schedule.Full {
+				tc.off[i] += g.Count
+			} else {
+				tc.half[i] += g.Count
+			}
+		}
+	}
+	return out
+}
+
+// periodsKey tells apart periods whose expansions can differ: their spans,
+// rules, and the anchor of alternate weeks.
+func periodsKey(periods []schedule.Period) string {
+	var b strings.Builder
+	for _, p := range periods {
+		f, t := p.Span()
+		b.WriteString(f.String())
+		b.WriteByte('/')
+		b.WriteString(t.String())
+		if p.Schedule == nil {
+			b.WriteString(":none;")
+			continue
+		}
+		b.WriteByte(':')
+		alternate := false
+		for _, r := range p.Schedule.Rules {
+			b.WriteString(r.RRule())
+			b.WriteByte('|')
+			b.WriteString(string(r.Part))
+			b.WriteByte(',')
+			alternate = alternate || r.Weeks.Alternate
+		}
+		if alternate {
+			b.WriteString("@" + p.Schedule.EffectiveFrom.String())
+		}
+		b.WriteByte(';')
+	}
+	return b.String()
+}
+
+// days turns counts into CoverageDays against min (0: no minimum).
+func (tc *teamCounts) days(from schedule.Date, min int) []CoverageDay {
+	out := make([]CoverageDay, len(tc.people))
+	for i := range out {
+		working := tc.people[i] - tc.off[i] - tc.half[i]
+		out[i] = CoverageDay{Date: from.AddDays(i), Working: working, Off: tc.off[i], HalfOff: tc.half[i],
+			MinOnDuty: min, Short: min > 0 && working < int64(min)}
+	}
+	return out
+}
+
+// sum adds up every team's counts (with none, zeros).
+func sumCounts(n int, all map[int64]*teamCounts) *teamCounts {
+	total := &teamCounts{off: make([]int64, n), half: make([]int64, n), people: make([]int64, n)}
+	for _, tc := range all {
+		for i := range n {
+			total.off[i] += tc.off[i]
+			total.half[i] += tc.half[i]
+			total.people[i] += tc.people[i]
+		}
+	}
+	return total
+}
