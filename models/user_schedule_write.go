@@ -134,7 +134,7 @@ SELECT users.id, users.email, users.full_name, users.role, users.is_active, user
 // The statement's two ways of picking the user.
 var (
 	setUserScheduleByID    = fmt.Sprintf(setUserScheduleSQL, "u.id = $1::bigint")
-	setUserScheduleByToken = fmt.Sprintf(setUserScheduleSQL, "u.email = $1::text AND u.is_active")
+	setUserScheduleByToken = fmt.Sprintf(setUserScheduleSQL, "u.email = $1::text AND u.is_active AND "+appliesDirectly)
 )
 
 // SetUserSchedule gives a user their own schedule from in.EffectiveFrom
@@ -245,6 +245,14 @@ func (s *Store) setUserSchedule(ctx context.Context, who userRef, in ScheduleInp
 		// refused writers holding theirs would wait for none.
 		conn.Release()
 		conn = nil
+		// One's own change that needs an admin's approval is a request,
+		// whatever the team's coverage (checked when it is approved): the
+		// guarded path below writes by id and would not ask.
+		if who.email != "" {
+			if err := s.appliesDirectlyByEmail(ctx, who.email); err != nil {
+				return nil, err
+			}
+		}
 		// A member of a team with a minimum: the guarded path, which
 		// checks the team's coverage in the transaction of the write.
 		if u, err := s.setUserScheduleGuarded(ctx, who, in, ifVersion, bump, string(rules)); !errors.Is(err, errRefused) {
@@ -265,6 +273,9 @@ func (s *Store) whyNotSaved(ctx context.Context, who userRef, in ScheduleInput, 
 	if who.email != "" {
 		if u, err = s.UserByEmail(ctx, who.email); err == nil && !u.IsActive {
 			err = ErrNotFound
+		}
+		if err == nil {
+			err = s.checkAppliesDirectly(ctx, u)
 		}
 	} else {
 		u, err = s.UserByID(ctx, who.id)

@@ -60,6 +60,8 @@ type MeView struct {
 	// FeedSince is when the user's calendar address was made; zero if
 	// they have none.
 	FeedSince time.Time
+	// Requests are the user's latest change requests, newest first.
+	Requests []models.Request
 }
 
 // ScheduleEditor is the form of a schedule's rules (templates/schedule.templ):
@@ -177,6 +179,8 @@ type UsersView struct {
 	// ExportURL is the CSV file of every user the filters select, in the
 	// list's order.
 	ExportURL string
+	// PendingRequests counts the change requests waiting for an admin.
+	PendingRequests int
 	// ShortSoon is the note of short days in the next four weeks: the
 	// users list is the admins' start page.
 	ShortSoon ShortSoonView

@@ -30,6 +30,9 @@ func (s *Server) putMyWeekoffs(c *gin.Context, email string) error {
 	if errors.Is(err, models.ErrNotFound) {
 		return errNotAuthenticated()
 	}
+	if errors.Is(err, models.ErrApprovalRequired) {
+		return s.requestMyWeekoffs(c, *days, version)
+	}
 	if err != nil {
 		return s.signedInOr(c, err)
 	}

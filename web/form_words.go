@@ -22,6 +22,8 @@ const (
 	msgTeamNotEmpty       = "This team has members, so it was not deleted. Move them to another team, or to no team, from their own pages first."
 	msgScheduleInForce    = "That change has taken effect, so it can no longer be cancelled."
 	msgScheduleGone       = "That planned change had already been cancelled."
+	msgRequestReason      = "Say why the request is rejected"
+	msgRequestWithdrawn   = "Request withdrawn: nothing changes."
 )
 
 // The schedule form's words for a day's problem, after the day's name.

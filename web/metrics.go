@@ -43,6 +43,7 @@ func newMetrics(store *models.Store, token string) *metrics {
 	reg.MustRegister(
 		m.duration,
 		poolCollector{store: store},
+		pendingRequestsCollector{store: store},
 		buildInfo(),
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),

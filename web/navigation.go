@@ -55,6 +55,8 @@ func formPage(c *gin.Context) string {
 		return "/me"
 	case path == "/admin/users":
 		return "/admin/users/new"
+	case strings.HasPrefix(path, "/admin/requests/"): // approve and reject, on the queue
+		return "/admin/requests"
 	default: // /admin/users/{id}, /admin/teams/{id} and /admin/organisation are the pages of their own forms
 		if page, ok := pageOfAction(path); ok {
 			return page

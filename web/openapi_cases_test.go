@@ -230,6 +230,11 @@ func TestOpenAPIResponses(t *testing.T) {
 	for tag, c := range stale {
 		check(c, c.send(http.Header{"If-Match": {tag}}))
 	}
+	// Approvals, on an app of their own.
+	reqCases, reqCut := requestCases(t, down, downTok)
+	for _, c := range reqCases {
+		check(c, c.send(nil))
+	}
 	// Bodies that stop short (400) or arrive too slowly (408), as a real
 	// connection reports them (TestClientFaultsAreNotDatabaseOutages).
 	cut := []openAPICase{
@@ -248,6 +253,7 @@ func TestOpenAPIResponses(t *testing.T) {
 		{up, "PUT", "/admin/organisation/schedule", adminTok, js, `{"rules":[`, 0},
 		{up, "POST", "/admin/users/import", adminTok, "text/csv", "email\nasha@", 0},
 	}
+	cut = append(cut, reqCut...)
 	for _, c := range cut {
 		for fault, status := range map[error]int{io.ErrUnexpectedEOF: 400, os.ErrDeadlineExceeded: 408} {
 			c.want = status

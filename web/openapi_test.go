@@ -46,6 +46,7 @@ var nonAPIRoutes = []string{
 	"POST /admin/teams/{id}/delete",
 	"POST /admin/teams/{id}/schedule",
 	"POST /admin/teams/{id}/schedule/{sid}/cancel",
+	"POST /me/requests/{id}/withdraw",
 }
 
 // unrefusedParameters are the operations whose parameters no value makes

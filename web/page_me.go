@@ -60,7 +60,11 @@ func (s *Server) myPage(c *gin.Context, title string) (templates.Page, templates
 	if err != nil {
 		return p, templates.MeView{}, err
 	}
-	v := templates.MeView{Checked: u.Weekoffs, Version: u.Version, WeekoffsMax: org.WeekoffsMax, Schedule: sched,
+	reqs, err := s.store.Requests(ctx, models.RequestFilter{UserID: &u.ID, Limit: myRequestsShown})
+	if err != nil {
+		return p, templates.MeView{}, err
+	}
+	v := templates.MeView{Requests: reqs, Checked: u.Weekoffs, Version: u.Version, WeekoffsMax: org.WeekoffsMax, Schedule: sched,
 		Upcoming: sv.Upcoming, FeedSince: since, Editor: myScheduleEditor(u, sched, org.WeekoffsMax, sv.Today)}
 	if u.TeamID != nil {
 		load, err := s.store.TeamLoad(ctx, u, sv.Today, teamLoadDays)

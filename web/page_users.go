@@ -50,6 +50,9 @@ func (s *Server) usersPage(c *gin.Context) error {
 		return err
 	}
 	v.Teams = teams
+	if v.PendingRequests, err = s.store.PendingRequests(c.Request.Context()); err != nil {
+		return err
+	}
 	v.PageSizes = pageSizeChoices(v.Limit)
 	v.Columns = sortColumns(q, v.Sort)
 	p, org, err := s.orgPage(c, "Users")

@@ -42,10 +42,10 @@ func (s *Server) routes() {
 
 	get("/me", s.byAccept(s.page(s.mePage), s.api(s.getMe)))
 	r.PUT("/me/weekoffs", s.selfAPI(s.putMyWeekoffs))
-	r.POST("/me/weekoffs", s.page(s.postMyWeekoffs))
+	r.POST("/me/weekoffs", s.page(s.unlessApproval(s.postMyWeekoffs, s.requestMyWeekoffsForm)))
 	get("/me/schedule", s.api(s.getUserSchedule(meID)))
-	r.PUT("/me/schedule", s.api(s.putUserSchedule(meID)))
-	r.POST("/me/schedule", s.page(s.postMySchedule))
+	r.PUT("/me/schedule", s.api(s.unlessApproval(s.putUserSchedule(meID), s.requestMySchedule)))
+	r.POST("/me/schedule", s.page(s.unlessApproval(s.postMySchedule, s.requestMyScheduleForm)))
 	r.DELETE("/me/schedule/:sid", s.api(s.cancelUserSchedule(meID)))
 	r.POST("/me/schedule/:sid/cancel", s.page(s.cancelMyScheduleForm))
 	get("/me/calendar", s.byAccept(s.page(s.myCalendarPage), s.api(s.getCalendar(meID))))
@@ -53,6 +53,9 @@ func (s *Server) routes() {
 	get(feedRoute, s.publicAPI(s.calendarFeed))
 	r.PUT("/me/password", s.api(s.putMyPassword))
 	r.POST("/me/password", s.page(s.postMyPassword))
+	get("/me/requests", s.api(s.myRequests))
+	r.DELETE("/me/requests/:id", s.api(s.withdrawMyRequest))
+	r.POST("/me/requests/:id/withdraw", s.page(s.withdrawMyRequestForm))
 
 	get("/admin/users", s.byAccept(s.adminPage(s.usersPage), s.adminAPI(s.listUsers)))
 	r.POST("/admin/users", s.byAccept(s.adminPage(s.createUserForm), s.adminAPI(s.createUser)))
@@ -89,6 +92,9 @@ func (s *Server) routes() {
 	get("/admin/coverage", s.adminAPI(s.getCoverage))
 	get("/admin/calendar", s.adminPage(s.coverageMonthPage))
 	get("/admin/calendar/day", s.adminPage(s.coverageDayPage))
+	get("/admin/requests", s.byAccept(s.adminPage(s.requestsPage), s.adminAPI(s.listRequests)))
+	r.POST("/admin/requests/:id/approve", s.byAccept(s.adminPage(s.approveRequestForm), s.adminAPI(s.approveRequest)))
+	r.POST("/admin/requests/:id/reject", s.byAccept(s.adminPage(s.rejectRequestForm), s.adminAPI(s.rejectRequest)))
 
 	get("/admin/organisation", s.byAccept(s.adminPage(s.organisationPage), s.adminAPI(s.getOrganisation)))
 	r.PATCH("/admin/organisation", s.adminAPI(s.patchOrganisation))
