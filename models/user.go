@@ -57,7 +57,7 @@ func (u *User) IsAdmin() bool { return u.Role == RoleAdmin }
 const teamNameColumn = "COALESCE((SELECT name FROM teams WHERE teams.id = users.team_id), '') AS team_name"
 
 // userColumns lists the columns read into a User, in the order of userScan.
-const userColumns = "id, email, full_name, role, is_active, password_hash, weekoffs, created_at, updated_at, version, team_id, " + teamNameColumn + ", " + scheduleStateColumn
+const userColumns = "id, email, full_name, role, is_active, COALESCE(password_hash, '') AS password_hash, weekoffs, created_at, updated_at, version, team_id, " + teamNameColumn + ", " + scheduleStateColumn
 
 // userScan reads a row of userColumns (and any extra columns after them)
 // from a hand-written pgx query into u.

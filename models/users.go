@@ -65,6 +65,12 @@ func (s *Store) Authenticate(ctx context.Context, email, password string) (*User
 	if err != nil {
 		return nil, err
 	}
+	if u.PasswordHash == "" {
+		// Imported and not yet given a password: nothing can match, and
+		// the same bcrypt cost as a wrong password hides that.
+		passwordMatches(string(s.dummyHash()), password)
+		return nil, ErrPassword
+	}
 	if !passwordMatches(u.PasswordHash, password) {
 		return nil, ErrPassword
 	}

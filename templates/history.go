@@ -66,7 +66,7 @@ func historyValue(raw json.RawMessage) string {
 
 // historyActor says who made a change and through which door.
 func historyActor(h models.HistoryEntry) string {
-	via := map[models.Via]string{models.ViaAPI: "API", models.ViaForm: "form", models.ViaAdmin: "admin", models.ViaSystem: "command line"}[h.Via]
+	via := map[models.Via]string{models.ViaAPI: "API", models.ViaForm: "form", models.ViaAdmin: "admin", models.ViaSystem: "command line", models.ViaImport: "import"}[h.Via]
 	if h.ActorEmail == "" {
 		return via
 	}

@@ -91,6 +91,16 @@ func TestOpenAPIResponses(t *testing.T) {
 		{up, "GET", "/admin/users/export.csv?sort=age", adminTok, "", "", 422},
 		{down, "GET", "/admin/users/export.csv", downTok, "", "", 503},
 
+		{up, "POST", "/admin/users/import?dry_run=true", adminTok, "text/csv", "email,full_name,role\r\nasha@example.com,,\r\nnew@example.com,New,boss\r\n", 200},
+		{up, "POST", "/admin/users/import", adminTok, js, `{"rows":[{"email":"imported@example.com","full_name":"Im Ported","weekoffs":["sat"],"team":null}]}`, 200},
+		{up, "POST", "/admin/users/import", adminTok, "multipart/form-data; boundary=B", "--B\r\nContent-Disposition: form-data; name=\"other\"\r\n\r\n1\r\n--B--\r\n", 400},
+		{up, "POST", "/admin/users/import", "", "text/csv", "email\n", 401},
+		{up, "POST", "/admin/users/import", empTok, "text/csv", "email\n", 403},
+		{up, "POST", "/admin/users/import?dry_run=true", adminTok, "text/csv", "email\n" + strings.Repeat("x@example.com\n", models.ImportMaxRows+1), 413},
+		{up, "POST", "/admin/users/import", adminTok, "application/xml", "<users/>", 415},
+		{up, "POST", "/admin/users/import", adminTok, "text/csv", "email,role\nasha@example.com,boss\n", 422},
+		{down, "POST", "/admin/users/import", downTok, "text/csv", "email\nasha@example.com\n", 503},
+
 		{up, "POST", "/admin/users/", adminTok, js, `{"email":"New@Example.com","full_name":"New Person","role":"employee","password":"at-least-8-chars","weekoffs":["fri"]}`, 201},
 		{up, "POST", "/admin/users", "", js, `{}`, 401},
 		{up, "POST", "/admin/users", empTok, js, `{}`, 403},
@@ -241,6 +251,7 @@ func TestOpenAPIResponses(t *testing.T) {
 		{up, "PUT", empPath + "/schedule", adminTok, js, `{"rules":[`, 0},
 		{up, "PUT", "/admin/teams/1/schedule", adminTok, js, `{"rules":[`, 0},
 		{up, "PUT", "/admin/organisation/schedule", adminTok, js, `{"rules":[`, 0},
+		{up, "POST", "/admin/users/import", adminTok, "text/csv", "email\nasha@", 0},
 	}
 	cut = append(cut, reqCut...)
 	for _, c := range cut {

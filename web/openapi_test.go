@@ -26,6 +26,7 @@ var nonAPIRoutes = []string{
 	// The browser side of the contract (docs/API.md): pages, sign-in, sign-out and form posts.
 	"GET /",
 	"GET /admin/users/new",
+	"GET /admin/users/import",
 	"GET /admin/calendar",
 	"GET /admin/calendar/day",
 	"GET /login",

@@ -61,6 +61,8 @@ func (s *Server) routes() {
 	r.POST("/admin/users", s.byAccept(s.adminPage(s.createUserForm), s.adminAPI(s.createUser)))
 	get("/admin/users/new", s.byAccept(s.adminPage(s.newUserPage), s.adminAPI(s.getUser)))
 	get("/admin/users/export.csv", s.byAccept(s.adminPage(s.exportUsers), s.adminAPI(s.exportUsers)))
+	get("/admin/users/import", s.adminPage(s.importPage))
+	r.POST("/admin/users/import", s.byAccept(s.adminPage(s.importUsersForm), s.adminAPI(s.importUsers)))
 	r.POST("/admin/users/bulk", s.byAccept(s.adminPage(s.bulkUsersForm), s.adminAPI(s.bulkUsers)))
 	get("/admin/jobs/:id", s.byAccept(s.adminPage(s.jobPage), s.adminAPI(s.getJob)))
 	get("/admin/users/:id", s.byAccept(s.adminPage(s.userPage), s.adminAPI(s.getUser)))

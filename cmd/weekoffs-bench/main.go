@@ -72,7 +72,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.latencyConns, "latency-c", 2, "connections for the admin list's latency runs (0 skips them)")
 	fs.IntVar(&o.rounds, "rounds", 2, "how many weekoffs and control pairs to run for each ratio (GET /me, PUT /me/weekoffs spread and on one row)")
 	fs.StringVar(&o.logLevel, "log-level", "info", "the server's LOG_LEVEL: info, the production default, logs a line per request")
-	fs.StringVar(&o.only, "only", "", "run only the endpoints whose name contains this text")
+	fs.StringVar(&o.only, "only", "", "run only the endpoints whose name contains this text; import runs the import on a database of its own")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -99,6 +99,14 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		fmt.Fprintf(os.Stderr, "%s  "+format+"\n", append([]any{time.Now().Format("15:04:05")}, a...)...)
 	}
 	printMachine(stdout, o)
+	if o.only == "import" {
+		// The import rewrites users: it has a database of its own, and no server.
+		if err := benchImport(ctx, o, stdout, logf); err != nil {
+			return err
+		}
+		printLoad(stdout)
+		return nil
+	}
 
 	dbURL, err := prepareDatabase(ctx, o, logf)
 	if err != nil {

@@ -23,6 +23,7 @@ commands:
   createuser   create a user (--email, --name, --role, --password or a line on stdin)
   seed         create demo users fast (--users N --password P)
   export       write users as CSV to stdout (--q, --role, --team, --weekoff, --sort: the users list's filters)
+  import       create or update users from a CSV file (import [--dry-run] users.csv)
 
 Settings come from the environment; see README.md.`
 
@@ -57,6 +58,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		"createuser": createUserCommand,
 		"seed":       seedCommand,
 		"export":     exportCommand,
+		"import":     importCommand,
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {

@@ -1,0 +1,64 @@
+package templates
+
+import (
+	"fmt"
+
+	"github.com/weekoffs/weekoffs/models"
+)
+
+// ImportView is the import page: the limits of a file, and the report of
+// the file just checked or imported, if any.
+type ImportView struct {
+	MaxRows, MaxMB int
+	// FileName is the name of the file checked, for asking for it again.
+	FileName string
+	Report   *models.ImportReport
+	// Error is why no file could be read (none chosen, too large).
+	Error string
+}
+
+// importErrorsShown bounds the rows of problems a page lists; the JSON
+// report has them all.
+const importErrorsShown = 500
+
+func shownImportErrors(v ImportView) []models.ImportError {
+	return v.Report.Errors[:min(len(v.Report.Errors), importErrorsShown)]
+}
+
+func importErrorsCaption(v ImportView) string {
+	n := len(v.Report.Errors)
+	if n > importErrorsShown {
+		return fmt.Sprintf("Problems by row: the first %s of %s", count(importErrorsShown), count(int64(n)))
+	}
+	return "Problems by row"
+}
+
+func importProblemWords(v ImportView) string {
+	what := "The file was checked"
+	if !v.Report.DryRun {
+		what = "The file was not imported"
+	}
+	if len(v.Report.Errors) == 1 {
+		return what + " and has 1 problem. Nothing was changed; correct it and check the file again."
+	}
+	return fmt.Sprintf("%s and has %s problems. Nothing was changed; correct them and check the file again.", what, count(int64(len(v.Report.Errors))))
+}
+
+func importReportHeading(v ImportView) string {
+	switch {
+	case !v.Report.DryRun && len(v.Report.Errors) == 0:
+		return "Imported"
+	case len(v.Report.Errors) > 0:
+		return "The check of " + v.FileName + " found problems"
+	case v.Report.Create+v.Report.Update == 0:
+		return v.FileName + " changes nothing"
+	}
+	return "What importing " + v.FileName + " would do"
+}
+
+func importButtonWords(rows int) string {
+	if rows == 1 {
+		return "Import 1 row"
+	}
+	return "Import " + count(int64(rows)) + " rows"
+}
