@@ -13,8 +13,10 @@ help: ## list the targets
 run: ## start the app with demo data at http://127.0.0.1:8080 (creates and seeds a local database once)
 	$(GO) run ./cmd/weekoffs dev
 
+# -timeout: the web package's browser tests can run past go test's default
+# 10 minutes on a busy machine.
 test: ## run every test against the local PostgreSQL, with the race detector (and the allocation counts without it)
-	$(GO) test -race -count=1 ./...
+	$(GO) test -race -count=1 -timeout 30m ./...
 	$(GO) test -count=1 -run Allocations ./web
 
 build: ## build the binary into bin/weekoffs
