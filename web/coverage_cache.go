@@ -27,8 +27,8 @@ const coverageTTL = 15 * time.Second
 // coverageCacheSize bounds the ranges kept; past it the oldest go.
 const coverageCacheSize = 32
 
-// coverageCache keeps everyone's figures by range, as chartCache keeps the
-// chart: one count at a time; the others wait for its figure.
+// coverageCache keeps everyone's figures by range: one count at a time; the
+// others wait for its figure.
 type coverageCache struct {
 	changes atomic.Uint64
 

@@ -8,9 +8,9 @@ import (
 )
 
 // BenchmarkUsersPage draws the admin users page over 100,000 seeded users:
-// the list (keyset page and capped count) with the chart cached, and with
-// the chart counted afresh on every request; FirstPageGzip is the first
-// page compressed, as browsers ask for it.
+// the list (keyset page and capped count) with the chart, whose counts are
+// read from the ledger the database keeps; FirstPageGzip is the first page
+// compressed, as browsers ask for it.
 func BenchmarkUsersPage(b *testing.B) {
 	a := newApp(b, nil)
 	if _, err := a.store.Seed(b.Context(), 100_000, "password1", nil); err != nil {
