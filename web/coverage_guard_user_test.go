@@ -1,0 +1,85 @@
+package web_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// forcedHistory is a user's history as a client reads it: the fields
+// changed, newest first, and whether each change was forced.
+func forcedHistory(t *testing.T, a *app, adminToken string, userID int64) map[string]bool {
+	t.Helper()
+	var history struct {
+		Items []struct {
+			Field  string `json:"field"`
+			Forced bool   `json:"forced"`
+		} `json:"items"`
+	}
+	decode(t, a.do(call{method: "GET", path: "/admin/users/" + itoa(userID) + "/history", token: adminToken, want: http.StatusOK}), &history)
+	out := map[string]bool{}
+	for _, h := range history.Items {
+		if _, seen := out[h.Field]; !seen {
+			out[h.Field] = h.Forced
+		}
+	}
+	return out
+}
+
+// TestGuardPatchUser: an admin's PATCH of a user that would leave the
+// user's team short (their week-offs, alone or with other fields; moving
+// them out of the team; deactivating them; making them an admin) is a 409
+// with the short dates and changes nothing; with "force": true it is
+// applied, and the history says it was forced. The same PATCH of a team
+// without a minimum is not refused.
+func TestGuardPatchUser(t *testing.T) {
+	t.Parallel()
+	a, _, adminToken := newAdminApp(t)
+	teamID, users, _ := guardedTeam(t, a, adminToken, 2, 2)
+	path := func(i int) string { return "/admin/users/" + itoa(users[i].ID) }
+
+	refusals := []map[string]any{
+		{"weekoffs": []string{"friday"}},
+		{"weekoffs": []string{"friday"}, "full_name": "Asha Rao"},
+		{"team_id": nil},
+		{"is_active": false},
+		{"role": "admin"},
+	}
+	for _, body := range refusals {
+		res := a.do(call{method: "PATCH", path: path(0), token: adminToken, body: body, want: http.StatusConflict})
+		var out shortOut
+		decode(t, res, &out)
+		if len(out.Short) == 0 || out.Short[0].TeamID != teamID || out.Short[0].Working != 1 || out.Short[0].MinOnDuty != 2 ||
+			!strings.HasPrefix(out.Detail, "Team Support would have 1 working on "+out.Short[0].Date) {
+			t.Errorf("PATCH %v: %s", body, res.Body)
+		}
+	}
+	stored, err := a.store.UserByID(t.Context(), users[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(stored.Weekoffs) != 0 || stored.FullName == "Asha Rao" || stored.TeamID == nil || !stored.IsActive || stored.IsAdmin() || stored.Version != users[0].Version+1 {
+		t.Fatalf("a refused PATCH changed the user: %+v", stored)
+	}
+
+	// Forced, with If-Match: applied, and the history says so.
+	res := a.do(call{method: "PATCH", path: path(0), token: adminToken, header: http.Header{"If-Match": {`"` + itoa(int64(stored.Version)) + `"`}},
+		body: map[string]any{"weekoffs": []string{"friday"}, "full_name": "Asha Rao", "force": true}, want: http.StatusOK})
+	if !strings.Contains(res.Body.String(), `"weekoffs":["friday"]`) {
+		t.Errorf("forced PATCH: %s", res.Body)
+	}
+	if h := forcedHistory(t, a, adminToken, users[0].ID); !h["weekoffs"] || !h["schedule"] {
+		t.Errorf("history after a forced PATCH: %v", h)
+	}
+	a.do(call{method: "PATCH", path: path(1), token: adminToken, body: map[string]any{"is_active": false, "force": true}, want: http.StatusOK})
+	if h := forcedHistory(t, a, adminToken, users[1].ID); !h["is_active"] {
+		t.Errorf("history after a forced deactivation: %v", h)
+	}
+
+	// Not forced, and no team short: not marked.
+	a.do(call{method: "PATCH", path: "/admin/teams/" + itoa(teamID), token: adminToken, body: map[string]any{"min_on_duty": 0}, want: http.StatusOK})
+	a.do(call{method: "PATCH", path: path(0), token: adminToken, body: map[string]any{"weekoffs": []string{"monday"}, "full_name": "Asha R."}, want: http.StatusOK})
+	if h := forcedHistory(t, a, adminToken, users[0].ID); h["weekoffs"] {
+		t.Errorf("a change of a team without a minimum is marked forced: %v", h)
+	}
+}
