@@ -274,6 +274,9 @@ type UserFormView struct {
 	// PasswordDropped says that a new password was typed into a form that
 	// was not saved: pages never send a password back, so it must be typed again.
 	PasswordDropped bool
+	// Short, when not empty, are the dates (in words) that the coverage
+	// guard refused the save for; the page offers to save it anyway.
+	Short []string
 }
 
 // UserEdit is what the user form sent, for a page that offers to send it

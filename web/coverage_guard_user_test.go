@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -81,5 +82,40 @@ func TestGuardPatchUser(t *testing.T) {
 	a.do(call{method: "PATCH", path: path(0), token: adminToken, body: map[string]any{"weekoffs": []string{"monday"}, "full_name": "Asha R."}, want: http.StatusOK})
 	if h := forcedHistory(t, a, adminToken, users[0].ID); h["weekoffs"] {
 		t.Errorf("a change of a team without a minimum is marked forced: %v", h)
+	}
+}
+
+// TestGuardUserForm: the admin's user form whose day boxes would leave the
+// user's team short is drawn again (409) with what was sent, the short
+// dates and a "Save anyway" button that sends the same form with force;
+// sending it saves the change, and the history says it was forced.
+func TestGuardUserForm(t *testing.T) {
+	t.Parallel()
+	a, admin, adminToken := newAdminApp(t)
+	teamID, users, _ := guardedTeam(t, a, adminToken, 2, 2)
+	u, err := a.store.UserByID(t.Context(), users[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := "/admin/users/" + itoa(u.ID)
+	form := url.Values{"version": {itoa(int64(u.Version))}, "full_name": {"Asha Rao"}, "role": {"employee"}, "is_active": {"true"},
+		"weekoffs": {"friday"}, "weekoffs_shown": {""}, "team_id": {itoa(teamID)}}
+
+	v := a.signedIn(admin)
+	res := v.post(path, form)
+	wantStatus(t, res, http.StatusConflict)
+	wantBody(t, res, "so it was not saved yet", "Support would have 1 working; it needs 2", `value="Asha Rao"`,
+		`<button type="submit" form="user-form" name="force" value="true" id="user-force">Save anyway</button>`)
+	if stored, _ := a.store.UserByID(t.Context(), u.ID); len(stored.Weekoffs) != 0 || stored.FullName == "Asha Rao" {
+		t.Fatalf("a refused form was saved: %+v", stored)
+	}
+
+	res = v.post(path, with(form, "force", "true"))
+	wantStatus(t, res, http.StatusSeeOther)
+	if stored, _ := a.store.UserByID(t.Context(), u.ID); len(stored.Weekoffs) != 1 || stored.FullName != "Asha Rao" {
+		t.Errorf("the forced form was not saved: %+v", stored)
+	}
+	if h := forcedHistory(t, a, adminToken, u.ID); !h["weekoffs"] {
+		t.Errorf("history after a forced form: %v", h)
 	}
 }

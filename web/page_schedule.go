@@ -54,14 +54,22 @@ const maxShortShown = 10
 func (r refusedSchedule) onto(e *templates.ScheduleEditor) {
 	e.Choice, e.Stale = r.choice, r.stale
 	refuseSchedule(e, r.errs)
-	for i, d := range r.short {
+	e.Short = shortLines(r.short)
+	e.CanForce = len(r.short) > 0 && r.canForce
+}
+
+// shortLines says the dates the coverage guard refused a change for, a
+// line each, at most maxShortShown and how many more.
+func shortLines(short []models.ShortDay) []string {
+	var out []string
+	for i, d := range short {
 		if i == maxShortShown {
-			e.Short = append(e.Short, fmt.Sprintf("and %d more %s", len(r.short)-i, map[bool]string{true: "date", false: "dates"}[len(r.short)-i == 1]))
+			out = append(out, fmt.Sprintf("and %d more %s", len(short)-i, map[bool]string{true: "date", false: "dates"}[len(short)-i == 1]))
 			break
 		}
-		e.Short = append(e.Short, fmt.Sprintf("%s: %s would have %d working; it needs %d", d.Date.Time().Format(dateLayout), d.TeamName, d.Working, d.MinOnDuty))
+		out = append(out, fmt.Sprintf("%s: %s would have %d working; it needs %d", d.Date.Time().Format(dateLayout), d.TeamName, d.Working, d.MinOnDuty))
 	}
-	e.CanForce = len(r.short) > 0 && r.canForce
+	return out
 }
 
 // postSchedule saves a page's schedule form: from today (Saved) or a later
