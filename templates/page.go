@@ -199,12 +199,15 @@ type BulkFormView struct {
 type HiddenField struct{ Name, Value string }
 
 // BulkConfirmView asks before a bulk change: Count users, changed as Words
-// says; Hidden carries the form as sent.
+// says; Hidden carries the form as sent. Short, when not empty, are the
+// dates (in words) the coverage guard refused the confirmed change for:
+// the page then asks to make it anyway.
 type BulkConfirmView struct {
 	Count     int64
 	Words     string
 	Hidden    []HiddenField
 	CancelURL string
+	Short     []string
 }
 
 // JobView is a job's progress page.
