@@ -278,8 +278,11 @@ type UserFormView struct {
 	// was not saved: pages never send a password back, so it must be typed again.
 	PasswordDropped bool
 	// Short, when not empty, are the dates (in words) that the coverage
-	// guard refused the save for; the page offers to save it anyway.
-	Short []string
+	// guard refused the save for; the page offers to save it anyway. When
+	// ForceCancel is not "", they are those of cancelling a planned change,
+	// and the page offers to cancel it anyway by posting there.
+	Short       []string
+	ForceCancel string
 }
 
 // UserEdit is what the user form sent, for a page that offers to send it

@@ -119,3 +119,51 @@ func TestGuardUserForm(t *testing.T) {
 		t.Errorf("history after a forced form: %v", h)
 	}
 }
+
+// TestGuardCancelPlanned: withdrawing a planned change that gave someone a
+// working day back, where the team then falls short, is a 409 with the
+// short dates (an employee cannot force it); on the user's page an admin
+// sees the dates and a "Cancel it anyway" button, which cancels it, and
+// the history says it was forced.
+func TestGuardCancelPlanned(t *testing.T) {
+	t.Parallel()
+	a, admin, adminToken := newAdminApp(t)
+	_, users, tokens := guardedTeam(t, a, adminToken, 1, 2)
+	later := day(utcToday().AddDate(0, 0, 20))
+	a.do(call{method: "PATCH", path: "/admin/users/" + itoa(users[0].ID), token: adminToken, body: map[string]any{"weekoffs": []string{"friday"}}, want: http.StatusOK})
+	a.do(call{method: "PUT", path: "/me/schedule", token: tokens[0], body: map[string]any{"rules": []any{}, "effective_from": later}, want: http.StatusOK})
+	a.do(call{method: "PUT", path: "/me/schedule", token: tokens[1], body: map[string]any{"rules": []any{map[string]string{"day": "friday"}}, "effective_from": later}, want: http.StatusOK})
+	var view struct {
+		Upcoming []struct{ ID int64 } `json:"upcoming"`
+	}
+	decode(t, a.do(call{method: "GET", path: "/me/schedule", token: tokens[0], want: http.StatusOK}), &view)
+	if len(view.Upcoming) != 1 {
+		t.Fatalf("upcoming: %+v", view)
+	}
+	sid := itoa(view.Upcoming[0].ID)
+
+	res := a.do(call{method: "DELETE", path: "/me/schedule/" + sid, token: tokens[0], want: http.StatusConflict})
+	var out shortOut
+	decode(t, res, &out)
+	if len(out.Short) == 0 || out.Short[0].Date < later || out.Short[0].Working != 0 {
+		t.Errorf("refused cancel: %s", res.Body)
+	}
+	a.do(call{method: "DELETE", path: "/me/schedule/" + sid + "?force=true", token: tokens[0], want: http.StatusForbidden})
+	a.do(call{method: "DELETE", path: "/admin/users/" + itoa(users[0].ID) + "/schedule/" + sid, token: adminToken, want: http.StatusConflict})
+
+	v := a.signedIn(admin)
+	cancel := "/admin/users/" + itoa(users[0].ID) + "/schedule/" + sid + "/cancel"
+	res = v.post(cancel, nil)
+	wantStatus(t, res, http.StatusConflict)
+	wantBody(t, res, "so it was not cancelled yet", "Support would have 0 working; it needs 1",
+		`<form method="post" action="`+cancel+`"><input type="hidden" name="force" value="true">`, `id="cancel-force">Cancel it anyway</button>`)
+	res = v.post(cancel, url.Values{"force": {"true"}})
+	wantStatus(t, res, http.StatusSeeOther)
+	decode(t, a.do(call{method: "GET", path: "/me/schedule", token: tokens[0], want: http.StatusOK}), &view)
+	if len(view.Upcoming) != 0 {
+		t.Errorf("the forced cancel left %+v", view.Upcoming)
+	}
+	if h := forcedHistory(t, a, adminToken, users[0].ID); !h["schedule"] {
+		t.Errorf("history after a forced cancel: %v", h)
+	}
+}

@@ -118,15 +118,19 @@ func (s *Server) postSchedule(c *gin.Context, f scheduleForm) error {
 
 // cancelPlanned withdraws one of the planned changes a page lists, through
 // cancel, and goes back to the page (page) saying so. A change that took
-// effect meanwhile is not cancelled: the page is drawn again saying why
-// (redraw, with 409). One already cancelled is what was asked for.
+// effect meanwhile, or whose withdrawal the coverage guard refuses, is not
+// cancelled: the page is drawn again saying why (redraw, with 409). One
+// already cancelled is what was asked for.
 func (s *Server) cancelPlanned(c *gin.Context, cancel func(ctx context.Context, sid int64) error, page string, redraw func(status int, msg string) error) error {
 	sid, err := scheduleIDParam(c)
 	if err != nil {
 		return err
 	}
 	err = cancel(c.Request.Context(), sid)
+	se, short := errors.AsType[*models.ShortError](err)
 	switch {
+	case short:
+		return redraw(http.StatusConflict, se.Error())
 	case errors.Is(err, models.ErrScheduleInForce):
 		return redraw(http.StatusConflict, msgScheduleInForce)
 	case errors.Is(err, models.ErrScheduleNotFound):
@@ -275,7 +279,7 @@ func (s *Server) cancelMyScheduleForm(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.store.CancelUserSchedule(c.Request.Context(), currentUser(c).ID, sid); err != nil {
+	if err := s.store.CancelUserSchedule(c.Request.Context(), currentUser(c).ID, sid, false); err != nil {
 		return err
 	}
 	s.flashAndRedirect(c, "Planned change cancelled.", "/me")
