@@ -48,7 +48,10 @@ func (b *BulkGuard) Check(ctx context.Context, tx pgx.Tx, ids []int64, ch BulkCh
 	if err != nil || len(short) == 0 {
 		return err
 	}
-	return MarkForced(ctx, tx, ids)
+	if _, err := tx.Exec(ctx, markForcedSQL, ids); err != nil {
+		return fmt.Errorf("coverage guard: %w", err)
+	}
+	return nil
 }
 
 // Try checks a change that is not applied yet, as a queued job's is (its
@@ -76,7 +79,7 @@ func (b *BulkGuard) Try(ctx context.Context, s *Store, tx pgx.Tx, ch BulkChange)
 		return false, fmt.Errorf("coverage guard: %w", err)
 	}
 	defer sp.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // rolled back on every path: nothing of it is kept
-	if _, _, err := s.ApplyBulkChange(ctx, sp, ids, ch); err != nil {
+	if _, _, err := s.ApplyBulkChange(ctx, sp, ids, ch, false); err != nil {
 		return false, err
 	}
 	short, err := b.g.check(ctx, sp, ch.Force)
@@ -84,13 +87,4 @@ func (b *BulkGuard) Try(ctx context.Context, s *Store, tx pgx.Tx, ch BulkChange)
 		return false, err
 	}
 	return len(short) > 0, sp.Rollback(ctx)
-}
-
-// MarkForced marks forced the history rows that tx wrote for the users
-// ids: a batch of a bulk change that was forced when it was queued.
-func MarkForced(ctx context.Context, tx pgx.Tx, ids []int64) error {
-	if _, err := tx.Exec(ctx, markForcedSQL, ids); err != nil {
-		return fmt.Errorf("mark forced: %w", err)
-	}
-	return nil
 }

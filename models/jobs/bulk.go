@@ -60,7 +60,7 @@ func (c *Client) ChangeUsers(ctx context.Context, t models.BulkTarget, ch models
 		return BulkResult{}, err
 	}
 	if len(ids) <= c.opts.SyncMax {
-		n, _, err := c.store.ApplyBulkChange(ctx, tx, ids, ch)
+		n, _, err := c.store.ApplyBulkChange(ctx, tx, ids, ch, false)
 		if err != nil {
 			return BulkResult{}, err
 		}
@@ -97,9 +97,6 @@ func (c *Client) applyUserChange(ctx context.Context, tx pgx.Tx, args BulkChange
 		return 0, nil, fmt.Errorf("batch items: %w", err)
 	}
 	ctx = models.WithActor(ctx, args.Actor)
-	_, skipped, err := c.store.ApplyBulkChange(ctx, tx, ids, args.Change)
-	if err == nil && args.Forced {
-		err = models.MarkForced(ctx, tx, ids)
-	}
+	_, skipped, err := c.store.ApplyBulkChange(ctx, tx, ids, args.Change, args.Forced)
 	return len(ids), skipped, err
 }
