@@ -115,16 +115,16 @@ func (s *Store) ChangePassword(ctx context.Context, id int64, current, next stri
 // (coverage_guard_teams.go). Any failure, the history's included, leaves
 // the user unchanged.
 func (s *Store) update(ctx context.Context, id int64, ifVersion int, ch userChange, force bool, guard func(tx *gorm.DB, before *User) error) (*User, error) {
-	weekoffs := ch.Weekoffs
-	ch.Weekoffs = nil
-	if weekoffs != nil && ch.empty() {
+	up := userUpdate{id: id, ifVersion: ifVersion, ch: ch, weekoffs: ch.Weekoffs, force: force, guard: guard}
+	up.ch.Weekoffs = nil
+	if up.weekoffs != nil && up.ch.empty() {
 		// The one-statement path of SetWeekoffs, guarded as it is.
-		return s.setUserSchedule(ctx, userRef{id: id}, ScheduleInput{Rules: weekoffs.Rules(), Force: force}, ifVersion, 1, "weekoffs")
+		return s.setUserSchedule(ctx, userRef{id: id}, ScheduleInput{Rules: up.weekoffs.Rules(), Force: force}, ifVersion, 1, "weekoffs")
 	}
 	var after User
 	err := s.db.WithContext(ctx).Connection(func(conn *gorm.DB) error {
 		return conn.Transaction(func(tx *gorm.DB) error {
-			return s.updateIn(ctx, conn.Statement.ConnPool.(*sql.Conn), tx, id, ifVersion, ch, weekoffs, force, guard, &after)
+			return s.updateIn(ctx, conn.Statement.ConnPool.(*sql.Conn), tx, up, &after)
 		})
 	})
 	if _, short := errors.AsType[*ShortError](err); short || errors.Is(err, ErrNotFound) || errors.Is(err, ErrStale) || errors.Is(err, ErrLastAdmin) {
@@ -140,82 +140,68 @@ func (s *Store) update(ctx context.Context, id int64, ifVersion int, ch userChan
 	return &after, nil
 }
 
-// updateIn is update's transaction, tx on conn.
-func (s *Store) updateIn(ctx context.Context, conn *sql.Conn, tx *gorm.DB, id int64, ifVersion int, ch userChange, weekoffs *Weekdays, force bool,
-	guard func(tx *gorm.DB, before *User) error, after *User) error {
+// userUpdate is one call of update.
+type userUpdate struct {
+	id        int64
+	ifVersion int
+	ch        userChange // the stored fields, without the week-offs
+	weekoffs  *Weekdays  // new week-offs, written as a schedule
+	force     bool
+	guard     func(tx *gorm.DB, before *User) error
+}
+
+// reduces reports whether the update can take a working day from the
+// user's team: moving in, activating or making an employee only adds.
+func (up userUpdate) reduces() bool {
+	ch := up.ch
+	return up.weekoffs != nil || ch.TeamID != nil || (ch.IsActive != nil && !*ch.IsActive) || (ch.Role != nil && *ch.Role != RoleEmployee)
+}
+
+// updateIn is update's transaction, tx on conn, which reads into after.
+func (s *Store) updateIn(ctx context.Context, conn *sql.Conn, tx *gorm.DB, up userUpdate, after *User) error {
 	var cover *scopeGuard
-	reduces := weekoffs != nil || ch.TeamID != nil || (ch.IsActive != nil && !*ch.IsActive) || (ch.Role != nil && *ch.Role != RoleEmployee)
 	lockTeam := func() error {
 		return onPgx(conn, func(c *pgx.Conn) (err error) {
-			cover, err = guardMembersTeams(ctx, c, "SELECT $1::bigint", []any{id})
+			cover, err = guardMembersTeams(ctx, c, "SELECT $1::bigint", []any{up.id})
 			return err
 		})
 	}
-	if reduces {
+	if up.reduces() {
 		if err := lockTeam(); err != nil {
 			return err
 		}
 	}
 	var before User
-	err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Take(&before, id).Error
+	err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Take(&before, up.id).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return ErrNotFound
 	}
 	if err != nil {
 		return err
 	}
-	if ifVersion != 0 && before.Version != ifVersion {
+	if up.ifVersion != 0 && before.Version != up.ifVersion {
 		return ErrStale
 	}
-	if reduces && before.IsActive && before.Role == RoleEmployee && before.TeamID != nil && !cover.guards(*before.TeamID) {
+	if up.reduces() && before.IsActive && before.Role == RoleEmployee && before.TeamID != nil && !cover.guards(*before.TeamID) {
 		// Moved into another team between the lock and the row's: that
 		// team, now that the row is locked and cannot move again.
 		if err := lockTeam(); err != nil {
 			return err
 		}
 	}
-	if guard != nil {
-		if err := guard(tx, &before); err != nil {
+	if up.guard != nil {
+		if err := up.guard(tx, &before); err != nil {
 			return err
 		}
 	}
-	if err := tx.Model(after).Clauses(clause.Returning{}).Where("id = ?", id).Updates(ch.columns()).Error; err != nil {
-		if isForeignKeyViolation(err) {
-			return unknownTeam()
-		}
+	if err := s.writeUpdate(ctx, tx, up, &before, after); err != nil {
 		return err
-	}
-	if ch.TeamID != nil {
-		// Another team may have other days: refreshed before the history compares.
-		if _, err := tx.Statement.ConnPool.ExecContext(ctx, refreshUserSQL, id); err != nil {
-			return err
-		}
-		if err := tx.Raw("SELECT weekoffs FROM users WHERE id = ?", id).Row().Scan(&after.Weekoffs); err != nil {
-			return err
-		}
-	}
-	rows, err := historyRows(ctx, &before, after)
-	if err != nil {
-		return err
-	}
-	if len(rows) > 0 {
-		if err := tx.Create(&rows).Error; err != nil {
-			return err
-		}
-	}
-	if weekoffs != nil {
-		if err := s.execUserSchedule(ctx, tx, id, ScheduleInput{Rules: weekoffs.Rules()}); err != nil {
-			return err
-		}
-		if _, err := tx.Statement.ConnPool.ExecContext(ctx, refreshUserSQL, id); err != nil {
-			return err
-		}
 	}
 	if cover != nil {
 		err := onPgx(conn, func(c *pgx.Conn) error {
-			short, err := cover.check(ctx, c, force)
+			short, err := cover.check(ctx, c, up.force)
 			if err == nil && len(short) > 0 {
-				_, err = c.Exec(ctx, markForcedSQL, []int64{id})
+				_, err = c.Exec(ctx, markForcedSQL, []int64{up.id})
 			}
 			return err
 		})
@@ -224,7 +210,44 @@ func (s *Store) updateIn(ctx context.Context, conn *sql.Conn, tx *gorm.DB, id in
 		}
 	}
 	// Read back with the schedule resolved, seeing this transaction's writes.
-	return tx.Select(userColumns).Take(after, id).Error
+	return tx.Select(userColumns).Take(after, up.id).Error
+}
+
+// writeUpdate makes update's writes in tx, the user's row locked: the
+// columns, the days a new team gives, the history, the new week-offs.
+func (s *Store) writeUpdate(ctx context.Context, tx *gorm.DB, up userUpdate, before, after *User) error {
+	if err := tx.Model(after).Clauses(clause.Returning{}).Where("id = ?", up.id).Updates(up.ch.columns()).Error; err != nil {
+		if isForeignKeyViolation(err) {
+			return unknownTeam()
+		}
+		return err
+	}
+	if up.ch.TeamID != nil {
+		// Another team may have other days: refreshed before the history compares.
+		if _, err := tx.Statement.ConnPool.ExecContext(ctx, refreshUserSQL, up.id); err != nil {
+			return err
+		}
+		if err := tx.Raw("SELECT weekoffs FROM users WHERE id = ?", up.id).Row().Scan(&after.Weekoffs); err != nil {
+			return err
+		}
+	}
+	rows, err := historyRows(ctx, before, after)
+	if err != nil {
+		return err
+	}
+	if len(rows) > 0 {
+		if err := tx.Create(&rows).Error; err != nil {
+			return err
+		}
+	}
+	if up.weekoffs == nil {
+		return nil
+	}
+	if err := s.execUserSchedule(ctx, tx, up.id, ScheduleInput{Rules: up.weekoffs.Rules()}); err != nil {
+		return err
+	}
+	_, err = tx.Statement.ConnPool.ExecContext(ctx, refreshUserSQL, up.id)
+	return err
 }
 
 // execUserSchedule runs setUserScheduleSQL inside a GORM transaction that
