@@ -125,6 +125,13 @@ func (s *Store) ApplyBulkChange(ctx context.Context, tx pgx.Tx, ids []int64, ch 
 	if ch.TeamID != nil {
 		team = *ch.TeamID
 	}
+	// The statement's estimated cost (5,000 users' index lookups) is far
+	// above jit_above_cost, so PostgreSQL compiled it on every batch: 0.2 s
+	// of a 2.8 s batch, for a plan that runs once. The rest of tx follows
+	// the same plan shapes.
+	if _, err := tx.Exec(ctx, "SET LOCAL jit = off"); err != nil {
+		return 0, nil, fmt.Errorf("bulk change: %w", err)
+	}
 	actor := actorFrom(ctx)
 	var changed int64
 	var fast bool
