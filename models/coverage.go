@@ -135,6 +135,13 @@ type coverageInput struct {
 
 // readCoverageInputs reads q's coverageInput in one round trip.
 func readCoverageInputs(ctx context.Context, db batcher, q CoverageQuery) (in coverageInput, err error) {
+	return readCoverageInputsWith(ctx, db, q, 0, nil)
+}
+
+// readCoverageInputsWith is readCoverageInputs that also reads, in the same
+// round trip, the own schedules of user ownOf (0: none) into own: what the
+// guard weighs a change of that person's against.
+func readCoverageInputsWith(ctx context.Context, db batcher, q CoverageQuery, ownOf int64, own *schedule.Timelines) (in coverageInput, err error) {
 	teams := "WHERE min_on_duty > 0"
 	shared := sharedSelect + " WHERE scope <> 'user' ORDER BY effective_from"
 	base, narrowUsers := coverageScope(q.TeamID != 0)
@@ -154,6 +161,9 @@ func readCoverageInputs(ctx context.Context, db batcher, q CoverageQuery) (in co
 	batch.Queue("SELECT id, name, min_on_duty FROM teams "+teams+" ORDER BY id", args...)
 	batch.Queue(shared, args...)
 	batch.Queue(fmt.Sprintf(coverageKeySQL, base, narrowUsers, coverageGroupsSelect), append([]any{q.From.Time(), q.To.Time()}, args...)...)
+	if ownOf != 0 {
+		batch.Queue(scheduleSelect+" WHERE scope = 'user' AND user_id = $1 ORDER BY effective_from", ownOf)
+	}
 	results := db.SendBatch(ctx, batch)
 	defer func() {
 		if closeErr := results.Close(); err == nil && closeErr != nil {
@@ -178,6 +188,14 @@ func readCoverageInputs(ctx context.Context, db batcher, q CoverageQuery) (in co
 	}
 	if in.groups, err = readGroups(results, q.From); err != nil {
 		return in, fmt.Errorf("coverage: %w", err)
+	}
+	if ownOf != 0 {
+		if rows, err = results.Query(); err == nil {
+			*own, err = scanSchedules(rows)
+		}
+		if err != nil {
+			return in, fmt.Errorf("coverage: %w", err)
+		}
 	}
 	return in, nil
 }

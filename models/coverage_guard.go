@@ -127,15 +127,8 @@ func (s *Store) setUserScheduleGuarded(ctx context.Context, who userRef, in Sche
 // person's days off before and after the change swapped.
 func userChangeShort(ctx context.Context, tx pgx.Tx, userID, teamID int64, today schedule.Date, in ScheduleInput) ([]ShortDay, error) {
 	q := CoverageQuery{From: today, To: today.AddDays(GuardDays - 1), TeamID: teamID}
-	cov, err := readCoverageInputs(ctx, tx, q)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := tx.Query(ctx, scheduleSelect+" WHERE scope = 'user' AND user_id = $1 ORDER BY effective_from", userID)
-	if err != nil {
-		return nil, err
-	}
-	own, err := scanSchedules(rows)
+	var own schedule.Timelines
+	cov, err := readCoverageInputsWith(ctx, tx, q, userID, &own)
 	if err != nil {
 		return nil, err
 	}
