@@ -68,7 +68,11 @@ const changesAgg = `jsonb_agg(jsonb_build_array(s.effective_from, s.rules, s.inh
 // team's probe each member's, both of them: reading every user's changes
 // within a month took 30 ms of a team's 46 at 100,000 (the seeded people
 // were created, and their schedules begin, on every day of two years), and
-// grows with everyone, where the probes grow with the team.
+// grows with everyone, where the probes grow with the team. The changes'
+// bounds are written as rows of (user_id, effective_from) so that only
+// schedules_user_key can serve them: with plain dates the planner, finding
+// the two indexes alike, read every change within the range once per member
+// through schedules_user_from_idx (7,000 pages for a team at 1,000,000).
 func coverageScope(team bool) (base, users string) {
 	if !team {
 		return `LEFT JOIN (SELECT DISTINCT ON (s.user_id) s.user_id, s.effective_from, s.rules, s.inherit
@@ -81,7 +85,7 @@ func coverageScope(team bool) (base, users string) {
 	return `LEFT JOIN LATERAL (SELECT s.effective_from, s.rules, s.inherit FROM schedules s
 		     WHERE s.user_id = u.id AND s.effective_from <= $1::date ORDER BY s.effective_from DESC LIMIT 1) b ON true
 		  LEFT JOIN LATERAL (SELECT ` + changesAgg + ` AS changes FROM schedules s
-		     WHERE s.user_id = u.id AND s.effective_from > $1::date AND s.effective_from <= $2::date) l ON true`,
+		     WHERE s.user_id = u.id AND (s.user_id, s.effective_from) > (u.id, $1::date) AND (s.user_id, s.effective_from) <= (u.id, $2::date)) l ON true`,
 		"AND u.team_id = $3"
 }
 
