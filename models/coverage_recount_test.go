@@ -112,6 +112,8 @@ func TestCoverageEqualsRecount(t *testing.T) {
 			}
 			return recount[tm]
 		}
+		// offOn[team][date] is who is off, "id part" in id order; -1: everyone.
+		offOn := map[int64]map[schedule.Date][]string{-1: {}}
 		for _, p := range counted {
 			var tm int64
 			if p.TeamID != nil {
@@ -120,6 +122,14 @@ func TestCoverageEqualsRecount(t *testing.T) {
 			cal, err := store.Calendar(ctx, p.ID, from, to)
 			if err != nil {
 				t.Fatal(err)
+			}
+			if offOn[tm] == nil {
+				offOn[tm] = map[schedule.Date][]string{}
+			}
+			for _, d := range cal {
+				who := fmt.Sprintf("%d %s", p.ID, d.Part)
+				offOn[tm][d.Date] = append(offOn[tm][d.Date], who)
+				offOn[-1][d.Date] = append(offOn[-1][d.Date], who)
 			}
 			for _, f := range []*figures{add(tm), add(-1)} { // -1: everyone
 				for i := range f.people {
@@ -158,5 +168,24 @@ func TestCoverageEqualsRecount(t *testing.T) {
 			t.Fatal(err)
 		}
 		check("everyone", got, add(-1))
+
+		// Who is off, on a few dates of the range: the same people as their
+		// calendars say, one team's and everyone's (names sort as ids here).
+		for _, d := range []schedule.Date{from, from.AddDays(7), from.AddDays(days / 2), to} {
+			for _, tm := range []int64{support, field, quiet, -1} {
+				q := models.OffQuery{Date: d, TeamID: max(tm, 0), Limit: 1000}
+				people, more, err := store.OffOn(ctx, q)
+				if err != nil || more {
+					t.Fatalf("off on %s, team %d: more %t, %v", d, tm, more, err)
+				}
+				var got []string
+				for _, p := range people {
+					got = append(got, fmt.Sprintf("%d %s", p.ID, p.Part))
+				}
+				if want := offOn[tm][d]; fmt.Sprint(got) != fmt.Sprint(want) {
+					t.Errorf("off on %s, team %d: got %v, want %v (their calendars)", d, tm, got, want)
+				}
+			}
+		}
 	}
 }
