@@ -43,21 +43,29 @@ func (b guardBound) enough(from schedule.Date, dates []int, minimum int) bool {
 	return true
 }
 
-// guardBoundSQL reads a guardBound of team $1 for changes starting by $2.
-// Pending changes are found by date among those not applied
-// (schedules_due_idx), a few, not by member.
+// guardBoundSQL reads a guardBound of team $1 for changes starting by $2,
+// and how many rows of the week-off counts' ledger the team has. The
+// head count and weekdays are the team's sums of that ledger (migration
+// 00017), which triggers on users keep as every write happens: a few rows,
+// where reading the members' rows took a page each. Pending changes are
+// found by date among those not applied (schedules_due_idx), a few, not by
+// member.
 const guardBoundSQL = `
-SELECT count(*),
-       ARRAY[count(*) FILTER (WHERE 'sunday' = ANY (u.weekoffs)), count(*) FILTER (WHERE 'monday' = ANY (u.weekoffs)),
-             count(*) FILTER (WHERE 'tuesday' = ANY (u.weekoffs)), count(*) FILTER (WHERE 'wednesday' = ANY (u.weekoffs)),
-             count(*) FILTER (WHERE 'thursday' = ANY (u.weekoffs)), count(*) FILTER (WHERE 'friday' = ANY (u.weekoffs)),
-             count(*) FILTER (WHERE 'saturday' = ANY (u.weekoffs))],
+SELECT COALESCE(sum(people), 0),
+       ARRAY[COALESCE(sum(sunday), 0), COALESCE(sum(monday), 0), COALESCE(sum(tuesday), 0), COALESCE(sum(wednesday), 0),
+             COALESCE(sum(thursday), 0), COALESCE(sum(friday), 0), COALESCE(sum(saturday), 0)],
        (SELECT count(DISTINCT s.user_id) FROM schedules s JOIN users m ON m.id = s.user_id
          WHERE NOT s.applied AND s.effective_from <= $2::date AND s.user_id IS NOT NULL
            AND m.team_id = $1 AND m.is_active AND m.role = 'employee'),
        EXISTS (SELECT 1 FROM schedules s WHERE NOT s.applied AND s.effective_from <= $2::date
-                  AND (s.scope = 'organisation' OR (s.scope = 'team' AND s.team_id = $1)))
-  FROM users u WHERE u.team_id = $1 AND u.is_active AND u.role = 'employee'`
+                  AND (s.scope = 'organisation' OR (s.scope = 'team' AND s.team_id = $1))),
+       count(*)
+  FROM weekoff_counts WHERE team_id = $1`
+
+// guardFoldRows is how many ledger rows a team may have before the guard
+// folds them into one: every guarded change in a busy team adds one, and
+// the ledger is otherwise folded only once a minute.
+const guardFoldRows = 64
 
 // guardInput is what userChangeShort reads before it decides whether to
 // count the team: the team's minimum, the shared schedules, the person's
@@ -99,8 +107,17 @@ func readGuardBound(ctx context.Context, tx pgx.Tx, q CoverageQuery, userID int6
 		return in, fmt.Errorf("coverage guard: %w", err)
 	}
 	b := &in.bound
-	if err = results.QueryRow().Scan(&b.people, &b.weekday, &b.pending, &b.sharedPending); err != nil {
+	var ledgerRows int64
+	if err = results.QueryRow().Scan(&b.people, &b.weekday, &b.pending, &b.sharedPending, &ledgerRows); err != nil {
 		return in, fmt.Errorf("coverage guard: %w", err)
+	}
+	if ledgerRows > guardFoldRows {
+		if err = results.Close(); err != nil {
+			return in, fmt.Errorf("coverage guard: %w", err)
+		}
+		if _, err = tx.Exec(ctx, fmt.Sprintf(foldWeekoffCountsSQL, "WHERE team_id = $1"), q.TeamID); err != nil {
+			return in, fmt.Errorf("coverage guard: fold week-off counts: %w", err)
+		}
 	}
 	return in, nil
 }

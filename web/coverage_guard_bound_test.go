@@ -68,3 +68,30 @@ func TestGuardSeesPlannedTeamSchedule(t *testing.T) {
 		t.Errorf("first short date %s is not a Friday", out.Short[0].Date)
 	}
 }
+
+// TestGuardAfterManyChanges: one member of a team of three, whose minimum
+// is two, takes Mondays off and back seventy times (each change adds to
+// the team's kept counts, which the guard folds as they grow); the counts
+// still tell that a second member asking for Mondays off while the first
+// has them leaves one working, and not when the first has given them back.
+func TestGuardAfterManyChanges(t *testing.T) {
+	t.Parallel()
+	a, _, adminToken := newAdminApp(t)
+	_, _, tokens := guardedTeam(t, a, adminToken, 2, 3)
+	for i := range 70 {
+		days := []string{"monday"}
+		if i%2 == 1 {
+			days = []string{}
+		}
+		a.do(call{method: "PUT", path: "/me/weekoffs", token: tokens[0], body: map[string]any{"weekoffs": days}, want: http.StatusOK})
+	}
+	a.do(call{method: "PUT", path: "/me/weekoffs", token: tokens[1], body: map[string]any{"weekoffs": []string{"monday"}}, want: http.StatusOK})
+	a.do(call{method: "PUT", path: "/me/weekoffs", token: tokens[0], body: map[string]any{"weekoffs": []string{"monday"}}, want: http.StatusConflict})
+	var rows int
+	if err := a.store.Pool().QueryRow(t.Context(), "SELECT count(*) FROM weekoff_counts").Scan(&rows); err != nil {
+		t.Fatal(err)
+	}
+	if rows > 70 {
+		t.Errorf("the kept counts hold %d rows after 72 changes, want them folded", rows)
+	}
+}
