@@ -106,7 +106,9 @@ func TestImportJobForm(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { a.server.Jobs().Stop(context.Background()) })
-	if !modelstest.Eventually(t, 30*time.Second, func() bool { return strings.Contains(v.get(page).Body.String(), "Done: the whole file has been imported.") }) {
+	if !modelstest.Eventually(t, 30*time.Second, func() bool {
+		return strings.Contains(v.get(page).Body.String(), "Done: the whole file has been imported.")
+	}) {
 		t.Fatalf("the job did not finish: %s", v.get(page).Body.String())
 	}
 	wantBody(t, v.get(page), "Done: the whole file has been imported.", `id="back-to-users"`)
