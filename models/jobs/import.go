@@ -3,7 +3,6 @@ package jobs
 import (
 	"context"
 	"errors"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
@@ -32,12 +31,6 @@ type ImportResult struct {
 	Job    *models.Job
 }
 
-// importJobTimeout bounds one run of an import job. It is one transaction,
-// which cannot be cut into slices as a bulk change is: it may outlast
-// JOBS_RESCUE_AFTER, in which case a second run waits on its rows' locks
-// and then finds them gone (models.Store.ApplyQueuedImport).
-const importJobTimeout = 10 * time.Minute
-
 // ImportUsers imports a file: in the request (models.Store.ImportUsers)
 // when it is a dry run or has at most ImportSyncMax rows; otherwise it
 // checks the file, and if it has no problem queues a job that applies it,
@@ -65,15 +58,15 @@ func (c *Client) ImportUsers(ctx context.Context, f *models.ImportFile, opts mod
 	return ImportResult{Report: rep, Job: job}, err
 }
 
-// importWorker applies an import job: the whole file in one transaction.
+// importWorker applies an import job: the whole file in one transaction,
+// which cannot be cut into slices as a bulk change's batches are. It has
+// River's JobTimeout, half of JOBS_RESCUE_AFTER (7.5 minutes by default;
+// 100,000 rows take about 2 on a loaded machine): a run is cancelled and
+// rolled back before River could take its live instance for dead.
 type importWorker struct {
 	river.WorkerDefaults[ImportArgs]
 	c *Client
 }
-
-// Timeout replaces River's JobTimeout (half the rescue delay, which suits
-// a batch's transaction) with the import's own.
-func (w *importWorker) Timeout(*river.Job[ImportArgs]) time.Duration { return importJobTimeout }
 
 // Work applies the file; one that no longer applies cancels the job
 // (failed, with the problems as its errors), as running it again would
