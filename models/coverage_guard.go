@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -201,6 +202,9 @@ func newlyShort(before, after []ShortDay) []ShortDay {
 type scopeGuard struct {
 	q      CoverageQuery
 	before *Coverage
+	// only, when not nil, are the teams the guard locked: what falls short
+	// in other teams (counted alongside them) is not this change's doing.
+	only []int64
 }
 
 // beginScopeGuard locks the teams with a minimum that the change reaches
@@ -233,7 +237,7 @@ func beginScopeGuard(ctx context.Context, tx pgx.Tx, teamID int64) (*scopeGuard,
 
 // check counts again after the write and returns what fell newly short:
 // a ShortError unless force, else the list, for the history to say forced.
-func (g *scopeGuard) check(ctx context.Context, tx pgx.Tx, force bool) ([]ShortDay, error) {
+func (g *scopeGuard) check(ctx context.Context, tx batcher, force bool) ([]ShortDay, error) {
 	if g == nil {
 		return nil, nil
 	}
@@ -242,6 +246,9 @@ func (g *scopeGuard) check(ctx context.Context, tx pgx.Tx, force bool) ([]ShortD
 		return nil, err
 	}
 	short := newlyShort(g.before.Short, after.Short)
+	if g.only != nil {
+		short = slices.DeleteFunc(short, func(d ShortDay) bool { return !slices.Contains(g.only, d.TeamID) })
+	}
 	if len(short) > 0 && !force {
 		return nil, &ShortError{Short: short}
 	}

@@ -25,6 +25,9 @@ type UserInput struct {
 	Weekoffs *[]string
 	Password *string
 	TeamID   *int64 // 0: no team
+	// Force applies an update even where it leaves a team below its
+	// minimum on duty; the history rows say so (coverage_guard_teams.go).
+	Force bool
 }
 
 // unknownTeam answers a user input naming a team that does not exist.
@@ -225,7 +228,7 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, in UserInput, ifVersio
 		}
 		return u, err
 	}
-	return s.update(ctx, id, ifVersion, ch, func(tx *gorm.DB, before *User) error {
+	return s.update(ctx, id, ifVersion, ch, in.Force, func(tx *gorm.DB, before *User) error {
 		if !ch.demotes() || !before.IsAdmin() || !before.IsActive {
 			return nil
 		}

@@ -22,6 +22,10 @@ type BulkChange struct {
 	EffectiveFrom schedule.Date   `json:"effective_from,omitzero"`
 	TeamID        *int64          `json:"team_id,omitempty"` // 0 takes the users out of any team
 	IsActive      *bool           `json:"is_active,omitempty"`
+	// Force applies the change even where it leaves a team below its
+	// minimum on duty (coverage_guard_bulk.go). It is the asking admin's,
+	// not the job's: a queued job records whether it was forced instead.
+	Force bool `json:"-"`
 }
 
 // BulkFields is a bulk change as a client sends it, before validation.

@@ -23,7 +23,7 @@ import (
 //
 // $1 users, $2 rules given, $3 rules, $4 effective date (NULL: today),
 // $5 team given, $6 team (0: none), $7 is_active (NULL: as it is),
-// $8 actor, $9 via.
+// $8 actor, $9 via, $10 the history rows' forced (coverage_guard_bulk.go).
 const bulkChangeSQL = `
 WITH clock AS MATERIALIZED (
     SELECT today, eff, $2::boolean AND eff <= today AND NOT $5::boolean AS fast,
@@ -64,25 +64,25 @@ WITH clock AS MATERIALIZED (
       FROM saved, clock WHERE clock.fast
     ON CONFLICT (user_id) DO UPDATE SET state = EXCLUDED.state
 ), history AS (
-    INSERT INTO user_history (user_id, actor_id, via, field, old_value, new_value)
+    INSERT INTO user_history (user_id, actor_id, via, field, old_value, new_value, forced)
     SELECT saved.user_id, $8::bigint, $9::text, 'schedule',
            CASE WHEN p.user_id IS NULL THEN 'null'::jsonb
                 ELSE jsonb_build_object('scope', 'user', 'rules', p.rules, 'inherit', p.inherit, 'effective_from', p.effective_from) END,
-           jsonb_build_object('scope', 'user', 'rules', $3::jsonb, 'inherit', false, 'effective_from', clock.eff)
+           jsonb_build_object('scope', 'user', 'rules', $3::jsonb, 'inherit', false, 'effective_from', clock.eff), $10::boolean
       FROM saved LEFT JOIN previous p ON p.user_id = saved.user_id, clock
     UNION ALL
-    SELECT t.id, $8::bigint, $9::text, 'weekoffs', to_jsonb(t.weekoffs), to_jsonb(clock.days)
+    SELECT t.id, $8::bigint, $9::text, 'weekoffs', to_jsonb(t.weekoffs), to_jsonb(clock.days), $10::boolean
       FROM target t JOIN saved ON saved.user_id = t.id, clock
      WHERE clock.fast AND t.weekoffs IS DISTINCT FROM clock.days
     UNION ALL
-    SELECT t.id, $8::bigint, $9::text, 'is_active', to_jsonb(t.is_active), to_jsonb($7::boolean)
+    SELECT t.id, $8::bigint, $9::text, 'is_active', to_jsonb(t.is_active), to_jsonb($7::boolean), $10::boolean
       FROM target t WHERE t.is_active <> COALESCE($7::boolean, t.is_active)
 )
 SELECT (SELECT count(*) FROM changed), fast FROM clock`
 
 // bulkRefreshSQL is refreshStateSQL for the users $1, recording the
 // week-offs that change today in their history as the single-user writes
-// do. $2 actor, $3 via.
+// do. $2 actor, $3 via, $4 forced.
 const bulkRefreshSQL = `
 WITH clock AS MATERIALIZED (SELECT org_today() AS today),
 fresh AS MATERIALIZED (
@@ -96,13 +96,15 @@ fresh AS MATERIALIZED (
      WHERE u.id = fresh.id AND u.weekoffs IS DISTINCT FROM state_days(fresh.state)
     RETURNING u.id, fresh.old, u.weekoffs
 )
-INSERT INTO user_history (user_id, actor_id, via, field, old_value, new_value)
-SELECT id, $2::bigint, $3::text, 'weekoffs', to_jsonb(old), to_jsonb(weekoffs) FROM days`
+INSERT INTO user_history (user_id, actor_id, via, field, old_value, new_value, forced)
+SELECT id, $2::bigint, $3::text, 'weekoffs', to_jsonb(old), to_jsonb(weekoffs), $4::boolean FROM days`
 
 // ApplyBulkChange applies ch to the users ids in tx and returns how many
-// changed. Deactivating every active admin left is refused user by user:
-// the one with the lowest id stays active, and is returned as skipped.
-func (s *Store) ApplyBulkChange(ctx context.Context, tx pgx.Tx, ids []int64, ch BulkChange) (int64, []JobItemError, error) {
+// changed; forced marks the history rows it writes as such (a queued
+// change that was forced past the coverage guard). Deactivating every
+// active admin left is refused user by user: the one with the lowest id
+// stays active, and is returned as skipped.
+func (s *Store) ApplyBulkChange(ctx context.Context, tx pgx.Tx, ids []int64, ch BulkChange, forced bool) (int64, []JobItemError, error) {
 	ids, skipped, err := s.spareLastAdmin(ctx, tx, ids, ch)
 	if err != nil {
 		return 0, nil, err
@@ -126,10 +128,10 @@ func (s *Store) ApplyBulkChange(ctx context.Context, tx pgx.Tx, ids []int64, ch 
 	actor := actorFrom(ctx)
 	var changed int64
 	var fast bool
-	err = tx.QueryRow(ctx, bulkChangeSQL, ids, ch.Rules != nil, rules, eff, ch.TeamID != nil, team, ch.IsActive, actor.id(), string(actor.Via)).
+	err = tx.QueryRow(ctx, bulkChangeSQL, ids, ch.Rules != nil, rules, eff, ch.TeamID != nil, team, ch.IsActive, actor.id(), string(actor.Via), forced).
 		Scan(&changed, &fast)
 	if err == nil && !fast && (ch.Rules != nil || ch.TeamID != nil) {
-		_, err = tx.Exec(ctx, bulkRefreshSQL, ids, actor.id(), string(actor.Via))
+		_, err = tx.Exec(ctx, bulkRefreshSQL, ids, actor.id(), string(actor.Via), forced)
 	}
 	if err != nil {
 		if isForeignKeyViolation(err) {

@@ -328,21 +328,44 @@ SELECT gone.user_id, $3::bigint, $4::text, 'schedule',
 
 // CancelUserSchedule withdraws one of a user's upcoming schedule changes.
 // A schedule that is not theirs is ErrScheduleNotFound; one in force or
-// past is ErrScheduleInForce.
-func (s *Store) CancelUserSchedule(ctx context.Context, userID, scheduleID int64) error {
+// past is ErrScheduleInForce. Withdrawing a change that gave the user a
+// working day back can leave their team short: the coverage guard checks
+// it in the same transaction and refuses with a ShortError unless force,
+// when the history row says it was forced.
+func (s *Store) CancelUserSchedule(ctx context.Context, userID, scheduleID int64, force bool) error {
 	actor := actorFrom(ctx)
-	batch := &pgx.Batch{}
-	batch.Queue(cancelUserScheduleSQL, userID, scheduleID, actor.id(), string(actor.Via))
-	batch.Queue(refreshUserSQL, userID)
-	results := s.pool.SendBatch(ctx, batch)
-	tag, err := results.Exec()
-	if closeErr := results.Close(); err == nil {
-		err = closeErr
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		guard, err := guardMembersTeams(ctx, tx, "SELECT $1::bigint", []any{userID})
+		if err != nil {
+			return err
+		}
+		batch := &pgx.Batch{}
+		batch.Queue(cancelUserScheduleSQL, userID, scheduleID, actor.id(), string(actor.Via))
+		batch.Queue(refreshUserSQL, userID)
+		results := tx.SendBatch(ctx, batch)
+		tag, err := results.Exec()
+		if closeErr := results.Close(); err == nil {
+			err = closeErr
+		}
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() != 1 {
+			return errRefused
+		}
+		short, err := guard.check(ctx, tx, force)
+		if err == nil && len(short) > 0 {
+			_, err = tx.Exec(ctx, markForcedSQL, []int64{userID})
+		}
+		return err
+	})
+	if _, short := errors.AsType[*ShortError](err); short {
+		return err
 	}
-	if err != nil {
+	if err != nil && !errors.Is(err, errRefused) {
 		return fmt.Errorf("cancel schedule: %w", err)
 	}
-	if tag.RowsAffected() == 1 {
+	if err == nil {
 		return nil
 	}
 	var theirs, user bool

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -99,7 +100,7 @@ func (s *Store) ChangePassword(ctx context.Context, id int64, current, next stri
 	if err != nil {
 		return err
 	}
-	_, err = s.update(ctx, id, 0, userChange{PasswordHash: &hash}, nil)
+	_, err = s.update(ctx, id, 0, userChange{PasswordHash: &hash}, false, nil)
 	return err
 }
 
@@ -107,69 +108,26 @@ func (s *Store) ChangePassword(ctx context.Context, id int64, current, next stri
 // checks ifVersion (0 skips the check) and guard (which may refuse the
 // change by returning an error), bumps the version, and records the changed
 // fields in the user's history. New week-offs become the user's own
-// schedule from today; a new team may change the days in force. Any
-// failure, the history's included, leaves the user unchanged.
-func (s *Store) update(ctx context.Context, id int64, ifVersion int, ch userChange, guard func(tx *gorm.DB, before *User) error) (*User, error) {
-	weekoffs := ch.Weekoffs
-	ch.Weekoffs = nil
-	if weekoffs != nil && ch.empty() {
-		// The one-statement path of SetWeekoffs.
-		return s.setUserSchedule(ctx, userRef{id: id}, ScheduleInput{Rules: weekoffs.Rules()}, ifVersion, 1, "weekoffs")
+// schedule from today; a new team may change the days in force. A change
+// that could take a working day from the user's team (their days, their
+// team, deactivating them, making them an admin) is checked by the coverage
+// guard in the same transaction, and refused with a ShortError unless force
+// (coverage_guard_teams.go). Any failure, the history's included, leaves
+// the user unchanged.
+func (s *Store) update(ctx context.Context, id int64, ifVersion int, ch userChange, force bool, guard func(tx *gorm.DB, before *User) error) (*User, error) {
+	up := userUpdate{id: id, ifVersion: ifVersion, ch: ch, weekoffs: ch.Weekoffs, force: force, guard: guard}
+	up.ch.Weekoffs = nil
+	if up.weekoffs != nil && up.ch.empty() {
+		// The one-statement path of SetWeekoffs, guarded as it is.
+		return s.setUserSchedule(ctx, userRef{id: id}, ScheduleInput{Rules: up.weekoffs.Rules(), Force: force}, ifVersion, 1, "weekoffs")
 	}
 	var after User
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var before User
-		err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Take(&before, id).Error
-		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return ErrNotFound
-		}
-		if err != nil {
-			return err
-		}
-		if ifVersion != 0 && before.Version != ifVersion {
-			return ErrStale
-		}
-		if guard != nil {
-			if err := guard(tx, &before); err != nil {
-				return err
-			}
-		}
-		if err := tx.Model(&after).Clauses(clause.Returning{}).Where("id = ?", id).Updates(ch.columns()).Error; err != nil {
-			if isForeignKeyViolation(err) {
-				return unknownTeam()
-			}
-			return err
-		}
-		if ch.TeamID != nil {
-			// Another team may have other days: refreshed before the history compares.
-			if _, err := tx.Statement.ConnPool.ExecContext(ctx, refreshUserSQL, id); err != nil {
-				return err
-			}
-			if err := tx.Raw("SELECT weekoffs FROM users WHERE id = ?", id).Row().Scan(&after.Weekoffs); err != nil {
-				return err
-			}
-		}
-		rows, err := historyRows(ctx, &before, &after)
-		if err != nil {
-			return err
-		}
-		if len(rows) > 0 {
-			if err := tx.Create(&rows).Error; err != nil {
-				return err
-			}
-		}
-		if weekoffs != nil {
-			if err := s.execUserSchedule(ctx, tx, id, ScheduleInput{Rules: weekoffs.Rules()}); err != nil {
-				return err
-			}
-			if _, err := tx.Statement.ConnPool.ExecContext(ctx, refreshUserSQL, id); err != nil {
-				return err
-			}
-		}
-		// Read back with the schedule resolved, seeing this transaction's writes.
-		return tx.Select(userColumns).Take(&after, id).Error
+	err := s.db.WithContext(ctx).Connection(func(conn *gorm.DB) error {
+		return conn.Transaction(func(tx *gorm.DB) error {
+			return s.updateIn(ctx, conn.Statement.ConnPool.(*sql.Conn), tx, up, &after)
+		})
 	})
-	if errors.Is(err, ErrNotFound) || errors.Is(err, ErrStale) || errors.Is(err, ErrLastAdmin) {
+	if _, short := errors.AsType[*ShortError](err); short || errors.Is(err, ErrNotFound) || errors.Is(err, ErrStale) || errors.Is(err, ErrLastAdmin) {
 		return nil, err
 	}
 	var fieldErrs FieldErrors
@@ -182,6 +140,116 @@ func (s *Store) update(ctx context.Context, id int64, ifVersion int, ch userChan
 	return &after, nil
 }
 
+// userUpdate is one call of update.
+type userUpdate struct {
+	id        int64
+	ifVersion int
+	ch        userChange // the stored fields, without the week-offs
+	weekoffs  *Weekdays  // new week-offs, written as a schedule
+	force     bool
+	guard     func(tx *gorm.DB, before *User) error
+}
+
+// reduces reports whether the update can take a working day from the
+// user's team: moving in, activating or making an employee only adds.
+func (up userUpdate) reduces() bool {
+	ch := up.ch
+	return up.weekoffs != nil || ch.TeamID != nil || (ch.IsActive != nil && !*ch.IsActive) || (ch.Role != nil && *ch.Role != RoleEmployee)
+}
+
+// updateIn is update's transaction, tx on conn, which reads into after.
+func (s *Store) updateIn(ctx context.Context, conn *sql.Conn, tx *gorm.DB, up userUpdate, after *User) error {
+	var cover *scopeGuard
+	lockTeam := func() error {
+		return onPgx(conn, func(c *pgx.Conn) (err error) {
+			cover, err = guardMembersTeams(ctx, c, "SELECT $1::bigint", []any{up.id})
+			return err
+		})
+	}
+	if up.reduces() {
+		if err := lockTeam(); err != nil {
+			return err
+		}
+	}
+	var before User
+	err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Take(&before, up.id).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	if up.ifVersion != 0 && before.Version != up.ifVersion {
+		return ErrStale
+	}
+	if up.reduces() && before.IsActive && before.Role == RoleEmployee && before.TeamID != nil && !cover.guards(*before.TeamID) {
+		// Moved into another team between the lock and the row's: that
+		// team, now that the row is locked and cannot move again.
+		if err := lockTeam(); err != nil {
+			return err
+		}
+	}
+	if up.guard != nil {
+		if err := up.guard(tx, &before); err != nil {
+			return err
+		}
+	}
+	if err := s.writeUpdate(ctx, tx, up, &before, after); err != nil {
+		return err
+	}
+	if cover != nil {
+		err := onPgx(conn, func(c *pgx.Conn) error {
+			short, err := cover.check(ctx, c, up.force)
+			if err == nil && len(short) > 0 {
+				_, err = c.Exec(ctx, markForcedSQL, []int64{up.id})
+			}
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	// Read back with the schedule resolved, seeing this transaction's writes.
+	return tx.Select(userColumns).Take(after, up.id).Error
+}
+
+// writeUpdate makes update's writes in tx, the user's row locked: the
+// columns, the days a new team gives, the history, the new week-offs.
+func (s *Store) writeUpdate(ctx context.Context, tx *gorm.DB, up userUpdate, before, after *User) error {
+	if err := tx.Model(after).Clauses(clause.Returning{}).Where("id = ?", up.id).Updates(up.ch.columns()).Error; err != nil {
+		if isForeignKeyViolation(err) {
+			return unknownTeam()
+		}
+		return err
+	}
+	if up.ch.TeamID != nil {
+		// Another team may have other days: refreshed before the history compares.
+		if _, err := tx.Statement.ConnPool.ExecContext(ctx, refreshUserSQL, up.id); err != nil {
+			return err
+		}
+		if err := tx.Raw("SELECT weekoffs FROM users WHERE id = ?", up.id).Row().Scan(&after.Weekoffs); err != nil {
+			return err
+		}
+	}
+	rows, err := historyRows(ctx, before, after)
+	if err != nil {
+		return err
+	}
+	if len(rows) > 0 {
+		if err := tx.Create(&rows).Error; err != nil {
+			return err
+		}
+	}
+	if up.weekoffs == nil {
+		return nil
+	}
+	if err := s.execUserSchedule(ctx, tx, up.id, ScheduleInput{Rules: up.weekoffs.Rules()}); err != nil {
+		return err
+	}
+	_, err = tx.Statement.ConnPool.ExecContext(ctx, refreshUserSQL, up.id)
+	return err
+}
+
 // execUserSchedule runs setUserScheduleSQL inside a GORM transaction that
 // has locked and versioned the user already, for changes of several fields
 // at once.
@@ -192,7 +260,7 @@ func (s *Store) execUserSchedule(ctx context.Context, tx *gorm.DB, id int64, in 
 	}
 	actor := actorFrom(ctx)
 	res, err := tx.Statement.ConnPool.ExecContext(ctx, setUserScheduleByID, id, 0, string(rules), in.Inherit, in.effectiveFrom(),
-		actor.id(), string(actor.Via), 0, s.weekoffsMax, true) // not guarded yet: docs/API.md, "Coverage guard"
+		actor.id(), string(actor.Via), 0, s.weekoffsMax, true) // guarded by update, which counts again after it
 	if err != nil {
 		return err
 	}

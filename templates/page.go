@@ -199,12 +199,15 @@ type BulkFormView struct {
 type HiddenField struct{ Name, Value string }
 
 // BulkConfirmView asks before a bulk change: Count users, changed as Words
-// says; Hidden carries the form as sent.
+// says; Hidden carries the form as sent. Short, when not empty, are the
+// dates (in words) the coverage guard refused the confirmed change for:
+// the page then asks to make it anyway.
 type BulkConfirmView struct {
 	Count     int64
 	Words     string
 	Hidden    []HiddenField
 	CancelURL string
+	Short     []string
 }
 
 // JobView is a job's progress page.
@@ -274,6 +277,12 @@ type UserFormView struct {
 	// PasswordDropped says that a new password was typed into a form that
 	// was not saved: pages never send a password back, so it must be typed again.
 	PasswordDropped bool
+	// Short, when not empty, are the dates (in words) that the coverage
+	// guard refused the save for; the page offers to save it anyway. When
+	// ForceCancel is not "", they are those of cancelling a planned change,
+	// and the page offers to cancel it anyway by posting there.
+	Short       []string
+	ForceCancel string
 }
 
 // UserEdit is what the user form sent, for a page that offers to send it

@@ -18,7 +18,8 @@ import (
 const maxBulkIDs = 100_000
 
 // bulkUsers answers POST /admin/users/bulk: 200 {"updated": n} when the
-// change was made at once, 202 {"job": <job>} when it was queued.
+// change was made at once, 202 {"job": <job>} when it was queued; 409 with
+// the short dates when it would leave a team short, unless "force": true.
 func (s *Server) bulkUsers(c *gin.Context) error {
 	var filter, ids, set *json.RawMessage
 	var force *bool
@@ -41,6 +42,7 @@ func (s *Server) bulkUsers(c *gin.Context) error {
 	} else if err != nil {
 		return err
 	}
+	ch.Force = force != nil && *force
 	res, err := s.jobs.ChangeUsers(c.Request.Context(), t, ch)
 	if fe, ok := err.(models.FieldErrors); ok {
 		return errInvalid("body", fe)

@@ -88,7 +88,9 @@ func (s *Server) putUserSchedule(whose func(*gin.Context) (int64, error)) func(*
 }
 
 // cancelUserSchedule answers DELETE /me/schedule/:sid and
-// /admin/users/:id/schedule/:sid: an upcoming change withdrawn.
+// /admin/users/:id/schedule/:sid: an upcoming change withdrawn; 409 with
+// the short dates when that leaves the user's team short, unless an
+// admin asks with ?force=true.
 func (s *Server) cancelUserSchedule(whose func(*gin.Context) (int64, error)) func(*gin.Context) error {
 	return func(c *gin.Context) error {
 		id, err := whose(c)
@@ -99,7 +101,12 @@ func (s *Server) cancelUserSchedule(whose func(*gin.Context) (int64, error)) fun
 		if err != nil {
 			return err
 		}
-		if err := s.store.CancelUserSchedule(c.Request.Context(), id, sid); err != nil {
+		// ?force=true withdraws it even where that leaves a team short.
+		force := c.Query("force") == "true"
+		if force && !currentUser(c).IsAdmin() {
+			return errStatus(http.StatusForbidden, "Only an admin may apply a change that leaves a team short")
+		}
+		if err := s.store.CancelUserSchedule(c.Request.Context(), id, sid, force); err != nil {
 			return err
 		}
 		c.Status(http.StatusNoContent)

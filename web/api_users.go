@@ -48,7 +48,9 @@ func (s *Server) createUser(c *gin.Context) error {
 	return nil
 }
 
-// patchUser changes any of a user's name, role, active flag, week-offs and password.
+// patchUser changes any of a user's name, role, active flag, week-offs,
+// team and password; "force": true applies a change that leaves a team
+// short all the same (patches are an admin's).
 func (s *Server) patchUser(c *gin.Context) error {
 	id, err := idParam(c)
 	if err != nil {
@@ -59,9 +61,11 @@ func (s *Server) patchUser(c *gin.Context) error {
 		return err
 	}
 	var in models.UserInput
-	if err := decodeBody(c, userFields(&in)...); err != nil {
+	var force *bool
+	if err := decodeBody(c, append(userFields(&in), boolField("force", &force))...); err != nil {
 		return err
 	}
+	in.Force = force != nil && *force
 	u, err := s.store.UpdateUser(c.Request.Context(), id, in, version)
 	if err != nil {
 		return err

@@ -338,6 +338,7 @@ func scheduleCases(t *testing.T, up, down *app, empID int64, adminTok, empTok, d
 		{up, "PUT", "/me/schedule", empTok, js, tooLarge, 413},
 		{up, "PUT", "/me/schedule", empTok, js, `{"rules":[],"effective_from":"` + date(-2) + `"}`, 422},
 		{down, "PUT", "/me/schedule", downTok, js, `{"rules":[]}`, 503},
+		{up, "DELETE", "/me/schedule/" + itoa(mine) + "?force=true", empTok, "", "", 403},
 		{up, "DELETE", "/me/schedule/" + itoa(mine), empTok, "", "", 204},
 		{up, "DELETE", "/me/schedule/" + itoa(mine), "", "", "", 401},
 		{up, "DELETE", "/me/schedule/" + itoa(mine), empTok, "", "", 404},
@@ -472,6 +473,8 @@ func guardCases(t *testing.T, up *app, adminTok string) []openAPICase {
 		{up, "PUT", "/admin/users/" + itoa(member.ID) + "/schedule", adminTok, js, monday, 409},
 		{up, "PUT", "/admin/teams/" + itoa(team.ID) + "/schedule", adminTok, js, monday, 409},
 		{up, "PUT", "/admin/organisation/schedule", adminTok, js, monday, 409},
+		{up, "PATCH", "/admin/users/" + itoa(member.ID), adminTok, js, `{"weekoffs":["mon"],"full_name":"Guarded"}`, 409},
+		{up, "POST", "/admin/users/bulk", adminTok, js, `{"ids":[` + itoa(member.ID) + `],"set":{"is_active":false}}`, 409},
 		{up, "POST", "/admin/users/import", adminTok, "text/csv", "email,weekoffs\nguarded@example.com,mon\n", 409},
 	}
 }

@@ -47,11 +47,16 @@ func (s *Server) bulkUsersForm(c *gin.Context) error {
 		return nil
 	}
 	if form.Get("confirm") != "yes" {
-		return s.confirmBulk(c, form, req, back)
+		return s.confirmBulk(c, form, req, back, nil)
 	}
+	// "Change anyway", after the coverage guard refused the change.
+	req.change.Force = form.Get("force") == "true"
 	res, err := s.jobs.ChangeUsers(c.Request.Context(), req.target, req.change)
 	var fe models.FieldErrors
+	se, short := errors.AsType[*models.ShortError](err)
 	switch {
+	case short:
+		return s.confirmBulk(c, form, req, back, se)
 	case errors.As(err, &fe):
 		s.flashAndRedirect(c, "Nothing was changed: "+fe[0].Msg+".", back)
 		return nil
@@ -68,8 +73,10 @@ func (s *Server) bulkUsersForm(c *gin.Context) error {
 	return nil
 }
 
-// confirmBulk shows how many users the change reaches and what it does.
-func (s *Server) confirmBulk(c *gin.Context, form url.Values, req bulkRequest, back string) error {
+// confirmBulk shows how many users the change reaches and what it does;
+// after the coverage guard refused it (short, 409), the dates it would
+// leave short, asking to make it anyway.
+func (s *Server) confirmBulk(c *gin.Context, form url.Values, req bulkRequest, back string, short *models.ShortError) error {
 	n, err := s.store.CountBulkTarget(c.Request.Context(), req.target)
 	if err != nil {
 		return err
@@ -84,7 +91,12 @@ func (s *Server) confirmBulk(c *gin.Context, form url.Values, req bulkRequest, b
 			v.Hidden = append(v.Hidden, templates.HiddenField{Name: name, Value: value})
 		}
 	}
-	s.render(c, http.StatusOK, templates.BulkConfirm(s.newPage(c, "Change users?"), v))
+	status, title := http.StatusOK, "Change users?"
+	if short != nil {
+		v.Short = shortLines(short.Short)
+		status, title = http.StatusConflict, "Error: Change users?"
+	}
+	s.render(c, status, templates.BulkConfirm(s.newPage(c, title), v))
 	return nil
 }
 

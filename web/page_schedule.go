@@ -54,14 +54,22 @@ const maxShortShown = 10
 func (r refusedSchedule) onto(e *templates.ScheduleEditor) {
 	e.Choice, e.Stale = r.choice, r.stale
 	refuseSchedule(e, r.errs)
-	for i, d := range r.short {
+	e.Short = shortLines(r.short)
+	e.CanForce = len(r.short) > 0 && r.canForce
+}
+
+// shortLines says the dates the coverage guard refused a change for, a
+// line each, at most maxShortShown and how many more.
+func shortLines(short []models.ShortDay) []string {
+	var out []string
+	for i, d := range short {
 		if i == maxShortShown {
-			e.Short = append(e.Short, fmt.Sprintf("and %d more %s", len(r.short)-i, map[bool]string{true: "date", false: "dates"}[len(r.short)-i == 1]))
+			out = append(out, fmt.Sprintf("and %d more %s", len(short)-i, map[bool]string{true: "date", false: "dates"}[len(short)-i == 1]))
 			break
 		}
-		e.Short = append(e.Short, fmt.Sprintf("%s: %s would have %d working; it needs %d", d.Date.Time().Format(dateLayout), d.TeamName, d.Working, d.MinOnDuty))
+		out = append(out, fmt.Sprintf("%s: %s would have %d working; it needs %d", d.Date.Time().Format(dateLayout), d.TeamName, d.Working, d.MinOnDuty))
 	}
-	e.CanForce = len(r.short) > 0 && r.canForce
+	return out
 }
 
 // postSchedule saves a page's schedule form: from today (Saved) or a later
@@ -110,15 +118,19 @@ func (s *Server) postSchedule(c *gin.Context, f scheduleForm) error {
 
 // cancelPlanned withdraws one of the planned changes a page lists, through
 // cancel, and goes back to the page (page) saying so. A change that took
-// effect meanwhile is not cancelled: the page is drawn again saying why
-// (redraw, with 409). One already cancelled is what was asked for.
+// effect meanwhile, or whose withdrawal the coverage guard refuses, is not
+// cancelled: the page is drawn again saying why (redraw, with 409). One
+// already cancelled is what was asked for.
 func (s *Server) cancelPlanned(c *gin.Context, cancel func(ctx context.Context, sid int64) error, page string, redraw func(status int, msg string) error) error {
 	sid, err := scheduleIDParam(c)
 	if err != nil {
 		return err
 	}
 	err = cancel(c.Request.Context(), sid)
+	se, short := errors.AsType[*models.ShortError](err)
 	switch {
+	case short:
+		return redraw(http.StatusConflict, se.Error())
 	case errors.Is(err, models.ErrScheduleInForce):
 		return redraw(http.StatusConflict, msgScheduleInForce)
 	case errors.Is(err, models.ErrScheduleNotFound):
@@ -267,7 +279,7 @@ func (s *Server) cancelMyScheduleForm(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.store.CancelUserSchedule(c.Request.Context(), currentUser(c).ID, sid); err != nil {
+	if err := s.store.CancelUserSchedule(c.Request.Context(), currentUser(c).ID, sid, false); err != nil {
 		return err
 	}
 	s.flashAndRedirect(c, "Planned change cancelled.", "/me")

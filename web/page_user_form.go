@@ -82,6 +82,8 @@ func (s *Server) updateUserForm(c *gin.Context) error {
 		return err
 	}
 	post := userPost{id: id, in: userInputFromForm(form), confirmed: form.Get("confirm_self_demotion") == "yes", shown: daysShown(form)}
+	// "Save anyway", after the coverage guard refused the form (admins' only).
+	post.in.Force = form.Get("force") == "true"
 	if pw := form.Get("password"); pw != "" {
 		post.in.Password = &pw
 	}
@@ -138,13 +140,15 @@ func (s *Server) createUserForm(c *gin.Context) error {
 }
 
 // userFormFailed shows the form again with what was sent and the problems
-// beside their fields (422), or the rule that was broken (409). A refused
+// beside their fields (422), or the rule that was broken (409), or the
+// dates the coverage guard refused it for (409). A refused
 // last-admin change shows the role and active flag as stored.
 func (s *Server) userFormFailed(c *gin.Context, post userPost, err error) error {
 	status := http.StatusUnprocessableEntity
 	var fields models.FieldErrors
 	var whole string
 	fe, isFieldErr := errors.AsType[models.FieldErrors](err)
+	se, isShort := errors.AsType[*models.ShortError](err)
 	switch {
 	case isFieldErr:
 		fields = formErrors(fe)
@@ -154,6 +158,8 @@ func (s *Server) userFormFailed(c *gin.Context, post userPost, err error) error 
 		return s.staleUserForm(c, post)
 	case errors.Is(err, models.ErrLastAdmin):
 		whole, status = msgLastAdmin, http.StatusConflict
+	case isShort:
+		return s.shortUserForm(c, post, se)
 	default:
 		return err
 	}
@@ -197,6 +203,18 @@ func (s *Server) userFormAgain(c *gin.Context, post userPost) (templates.UserFor
 		v.TeamID = teamIDOf(u)
 	}
 	return v, u, nil
+}
+
+// shortUserForm answers a save the coverage guard refused: nothing was
+// saved. The form shows what was sent, the dates it would leave short, and
+// a "Save anyway" button that sends it again with force.
+func (s *Server) shortUserForm(c *gin.Context, post userPost, se *models.ShortError) error {
+	v, _, err := s.userFormAgain(c, post)
+	if err != nil {
+		return err
+	}
+	v.Short = shortLines(se.Short)
+	return s.renderUserForm(c, http.StatusConflict, v)
 }
 
 // confirmSelfDemotion shows the form as posted with the question an admin
@@ -287,7 +305,7 @@ func (s *Server) renderUserPage(c *gin.Context, status int, v templates.UserForm
 	// The form's own address, not the one it was posted to, marks where
 	// the navigation is.
 	p.Path = path
-	if v.Error != "" || len(v.Errors) > 0 || v.Refused != nil || (v.Editor != nil && v.Editor.Refused()) {
+	if v.Error != "" || len(v.Errors) > 0 || v.Refused != nil || len(v.Short) > 0 || (v.Editor != nil && v.Editor.Refused()) {
 		p.Title = "Error: " + title
 	}
 	s.render(c, status, templates.UserForm(p, v))

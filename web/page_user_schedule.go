@@ -2,9 +2,11 @@ package web
 
 import (
 	"context"
+	"errors"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/weekoffs/weekoffs/models"
 	"github.com/weekoffs/weekoffs/templates"
 )
 
@@ -29,15 +31,33 @@ func (s *Server) postUserScheduleForm(c *gin.Context) error {
 
 // cancelUserScheduleForm cancels one of a user's own planned changes from
 // their page: the browser's DELETE /admin/users/{id}/schedule/{sid} (see
-// cancelPlanned).
+// cancelPlanned). One the coverage guard refuses is shown with its short
+// dates and a button that cancels it anyway.
 func (s *Server) cancelUserScheduleForm(c *gin.Context) error {
 	id, err := idParam(c)
 	if err != nil {
 		return err
 	}
-	cancel := func(ctx context.Context, sid int64) error { return s.store.CancelUserSchedule(ctx, id, sid) }
+	form, err := parseForm(c, nil)
+	if err != nil {
+		return err
+	}
+	// "Cancel it anyway", after the coverage guard refused it.
+	force := form.Get("force") == "true"
+	var refused *models.ShortError
+	cancel := func(ctx context.Context, sid int64) error {
+		err := s.store.CancelUserSchedule(ctx, id, sid, force)
+		refused, _ = errors.AsType[*models.ShortError](err)
+		return err
+	}
 	return s.cancelPlanned(c, cancel, userPagePath(c, id), func(status int, msg string) error {
-		return s.userPageAgain(c, status, id, func(v *templates.UserFormView) { v.Error = msg })
+		return s.userPageAgain(c, status, id, func(v *templates.UserFormView) {
+			if refused == nil {
+				v.Error = msg
+				return
+			}
+			v.Short, v.ForceCancel = shortLines(refused.Short), c.Request.URL.RequestURI()
+		})
 	})
 }
 

@@ -97,7 +97,7 @@ func TestTeamPages(t *testing.T) {
 
 	t.Run("DeleteEmpty", func(t *testing.T) {
 		wantRedirect(t, v.post("/admin/users/"+itoa(ben.ID), url.Values{"full_name": {ben.FullName}, "role": {"employee"},
-			"is_active": {"true"}, "weekoffs_shown": {""}, "team_id": {""}}), "/admin/users/"+itoa(ben.ID))
+			"is_active": {"true"}, "weekoffs_shown": {""}, "team_id": {""}, "force": {"true"}}), "/admin/users/"+itoa(ben.ID)) // the team needs 3 working
 		v.get("/admin/users/" + itoa(ben.ID)) // as a browser follows the redirect, taking its message
 		wantRedirect(t, v.post(page+"/delete", nil), "/admin/teams")
 		wantBody(t, v.get("/admin/teams"), "Deleted team Customer support.", `id="no-teams"`)

@@ -72,8 +72,9 @@ func TestTeams(t *testing.T) {
 		t.Errorf("user's team after the rename: %+v", user.Team)
 	}
 
-	// Out of the team with null; then the empty team can go.
-	res = a.do(call{method: "PATCH", path: userPath, token: token, body: map[string]any{"team_id": nil}, want: http.StatusOK})
+	// Out of the team with null (forced: the team needs 2 working); then the empty team can go.
+	res = a.do(call{method: "PATCH", path: userPath, token: token, body: map[string]any{"team_id": nil}, want: http.StatusConflict})
+	res = a.do(call{method: "PATCH", path: userPath, token: token, body: map[string]any{"team_id": nil, "force": true}, want: http.StatusOK})
 	decode(t, res, &user)
 	if user.Team != nil {
 		t.Errorf("after team_id null the user has team %+v", user.Team)

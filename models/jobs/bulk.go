@@ -19,6 +19,9 @@ const KindBulkChange = "bulk_change_users"
 type BulkChangeArgs struct {
 	Change models.BulkChange `json:"change"`
 	Actor  models.Actor      `json:"actor"`
+	// Forced says the change left a team short when it was queued and was
+	// forced: each batch's history rows say so.
+	Forced bool `json:"forced,omitempty"`
 }
 
 // Kind names the job kind.
@@ -34,7 +37,10 @@ type BulkResult struct {
 // ChangeUsers applies ch to the target's users: at once, in one
 // transaction, when they are at most SyncMax; otherwise it queues a job
 // whose users are fixed now, and returns it. Deactivating every active
-// admin is refused (models.ErrLastAdmin) and nothing is written.
+// admin is refused (models.ErrLastAdmin) and nothing is written; so is a
+// change that leaves a team short (a models.ShortError) unless ch.Force.
+// A queued change is checked when it is queued, in the transaction that
+// fixes its users; its batches, which commit one by one, are not.
 func (c *Client) ChangeUsers(ctx context.Context, t models.BulkTarget, ch models.BulkChange) (BulkResult, error) {
 	tx, err := c.store.Begin(ctx)
 	if err != nil {
@@ -45,12 +51,20 @@ func (c *Client) ChangeUsers(ctx context.Context, t models.BulkTarget, ch models
 	if err != nil {
 		return BulkResult{}, err
 	}
+	// The teams are locked before any user's row, as every guarded write does.
+	guard, err := c.store.GuardBulkChange(ctx, tx, t, ch)
+	if err != nil {
+		return BulkResult{}, err
+	}
 	if err := c.store.GuardLastAdmin(ctx, tx, t, ch); err != nil {
 		return BulkResult{}, err
 	}
 	if len(ids) <= c.opts.SyncMax {
-		n, _, err := c.store.ApplyBulkChange(ctx, tx, ids, ch)
+		n, _, err := c.store.ApplyBulkChange(ctx, tx, ids, ch, false)
 		if err != nil {
+			return BulkResult{}, err
+		}
+		if err := guard.Check(ctx, tx, ids, ch); err != nil {
 			return BulkResult{}, err
 		}
 		if err := tx.Commit(ctx); err != nil {
@@ -58,7 +72,11 @@ func (c *Client) ChangeUsers(ctx context.Context, t models.BulkTarget, ch models
 		}
 		return BulkResult{Updated: n}, nil
 	}
-	id, err := c.insert(ctx, tx, BulkChangeArgs{Change: ch, Actor: models.ActorOf(ctx)})
+	forced, err := guard.Try(ctx, c.store, tx, ch)
+	if err != nil {
+		return BulkResult{}, err
+	}
+	id, err := c.insert(ctx, tx, BulkChangeArgs{Change: ch, Actor: models.ActorOf(ctx), Forced: forced})
 	if err != nil {
 		return BulkResult{}, err
 	}
@@ -79,6 +97,6 @@ func (c *Client) applyUserChange(ctx context.Context, tx pgx.Tx, args BulkChange
 		return 0, nil, fmt.Errorf("batch items: %w", err)
 	}
 	ctx = models.WithActor(ctx, args.Actor)
-	_, skipped, err := c.store.ApplyBulkChange(ctx, tx, ids, args.Change)
+	_, skipped, err := c.store.ApplyBulkChange(ctx, tx, ids, args.Change, args.Forced)
 	return len(ids), skipped, err
 }
