@@ -113,12 +113,13 @@ UPDATE users u SET weekoffs = state_days(followers.state) FROM followers
  WHERE u.id = followers.id AND u.weekoffs IS DISTINCT FROM state_days(followers.state)`
 
 // importRefreshSQL refreshes, user by user, the schedule state of the
-// others whose rows could move it: a new team, or days from a later date.
-// The ids are gathered once (an array), then looked up by the primary key:
-// as IN (subquery), the planner was seen to pair each of 150,000 users with
-// a scan of the plan.
+// others whose rows could move it: a new team, or days from a later date
+// (a new user's too: their team's days until then, and the date of the
+// change). The ids are gathered once (an array), then looked up by the
+// primary key: as IN (subquery), the planner was seen to pair each of
+// 150,000 users with a scan of the plan.
 var importRefreshSQL = fmt.Sprintf(refreshStateSQL, `u.id = ANY (ARRAY(SELECT user_id FROM import_plan
-    WHERE changes AND (schedule_change OR team_id IS DISTINCT FROM old_team)
+    WHERE (changes AND (schedule_change OR team_id IS DISTINCT FROM old_team) OR old_name IS NULL AND schedule_change)
       AND NOT (schedule_change AND effective_from = org_today()) AND row > $1 AND row <= $2))`)
 
 // applyImport runs the steps over the plan, a chunk of rows at a time, in
