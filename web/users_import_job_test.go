@@ -208,3 +208,42 @@ func (v *visitor) uploadForced(path, name, content string) *httptest.ResponseRec
 	}
 	return rec
 }
+
+// TestImportJobNoLongerApplies: a queued import whose team is deleted
+// before the job runs fails: its page says that nothing was imported and
+// why, row by row, and its JSON lists the rows' problems.
+func TestImportJobNoLongerApplies(t *testing.T) {
+	t.Parallel()
+	a := newApp(t, func(c *config.Config) { c.ImportSyncMax = 3; c.JobsRescueAfter = 30 * time.Second })
+	admin, tok := a.userWithToken("admin@example.com", models.RoleAdmin)
+	name := "Night"
+	team, err := a.store.CreateTeam(t.Context(), models.TeamInput{Name: &name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := "email,full_name,team\r\nn1@example.com,N 1,Night\r\nn2@example.com,N 2,Night\r\nn3@example.com,N 3,\r\nn4@example.com,N 4,Night\r\n"
+	v := a.signedIn(admin)
+	res := v.upload("/admin/users/import", "night.csv", file)
+	wantStatus(t, res, http.StatusSeeOther)
+	page := res.Header().Get("Location")
+	if err := a.store.DeleteTeam(t.Context(), team.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.server.Jobs().Start(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.server.Jobs().Stop(context.Background()) })
+	if !modelstest.Eventually(t, 30*time.Second, func() bool { return strings.Contains(v.get(page).Body.String(), "The import failed") }) {
+		t.Fatalf("the job did not fail: %s", v.get(page).Body.String())
+	}
+	wantBody(t, v.get(page), "nothing of it was imported", "Why nothing was imported", "Row 2, team: There is no team named Night", "Row 5, team:")
+	var job jobJSON
+	decode(t, a.do(call{method: http.MethodGet, path: page, token: tok, want: http.StatusOK}), &job)
+	if job.State != "failed" || job.Done != 0 || len(job.Errors) != 3 || job.Errors[0].Row != 2 || job.Errors[0].Field != "team" {
+		t.Errorf("got %+v, want failed, nothing done, rows 2, 3 and 5's team", job)
+	}
+	var n int64
+	if err := a.store.Pool().QueryRow(t.Context(), "SELECT count(*) FROM users WHERE email LIKE 'n_@example.com'").Scan(&n); err != nil || n != 0 {
+		t.Errorf("got %d users of the failed file, %v; want none", n, err)
+	}
+}
