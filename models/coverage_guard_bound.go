@@ -46,7 +46,7 @@ func (b guardBound) enough(from schedule.Date, dates []int, minimum int) bool {
 // guardBoundSQL reads a guardBound of team $1 for changes starting by $2,
 // and how many rows of the week-off counts' ledger the team has. The
 // head count and weekdays are the team's sums of that ledger (migration
-// 00017), which triggers on users keep as every write happens: a few rows,
+// 00016), which triggers on users keep as every write happens: a few rows,
 // where reading the members' rows took a page each. Pending changes are
 // found by date among those not applied (schedules_due_idx), a few, not by
 // member.

@@ -122,7 +122,7 @@ func TestActiveEmployeesOff(t *testing.T) {
 }
 
 // TestWeekoffCountsFollowEveryWrite holds the counts that the triggers keep
-// (migrations 00015 and 00017: everyone's, and each team's with its head
+// (migrations 00015 and 00016: everyone's, and each team's with its head
 // count) to a count of the users themselves after each kind of write: the
 // store's, bulk SQL, moves between teams, deletes and a truncate.
 func TestWeekoffCountsFollowEveryWrite(t *testing.T) {
@@ -144,7 +144,7 @@ func TestWeekoffCountsFollowEveryWrite(t *testing.T) {
 		return c
 	}
 	// byTeam is each team's (0: none) head count and days off, as the
-	// ledger keeps them (migration 00017) or as users count them now.
+	// ledger keeps them (migration 00016) or as users count them now.
 	byTeam := func(sql string) map[int64]string {
 		rows, err := pool.Query(ctx, sql)
 		if err != nil {

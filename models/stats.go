@@ -27,7 +27,7 @@ func (c DayCounts) Max() int64 {
 
 // ActiveEmployeesOff counts the active employees off on each weekday: the
 // sums of the ledger that triggers on users keep (migrations 00015 and
-// 00017, a row a statement and team), which every instance reads alike.
+// 00016, a row a statement and team), which every instance reads alike.
 // Once the ledger holds weekoffCountsFolded rows more than one a team it is
 // folded into one a team, so that reading it stays cheap however many
 // changes were made since.
