@@ -353,11 +353,7 @@ func (s *Store) CancelUserSchedule(ctx context.Context, userID, scheduleID int64
 		if tag.RowsAffected() != 1 {
 			return errRefused
 		}
-		short, err := guard.check(ctx, tx, force)
-		if err == nil && len(short) > 0 {
-			_, err = tx.Exec(ctx, markForcedSQL, []int64{userID})
-		}
-		return err
+		return guard.checkMarking(ctx, tx, force, []int64{userID})
 	})
 	if _, short := errors.AsType[*ShortError](err); short {
 		return err
