@@ -192,6 +192,10 @@ func TestGuardCancelPlanned(t *testing.T) {
 		t.Errorf("refused cancel: %s", res.Body)
 	}
 	a.do(call{method: "DELETE", path: "/me/schedule/" + sid + "?force=true", token: tokens[0], want: http.StatusForbidden})
+	// /me's Cancel button: the guard's sentence, and no way to force it.
+	res = a.signedIn(users[0]).post("/me/schedule/"+sid+"/cancel", url.Values{"force": {"true"}})
+	wantStatus(t, res, http.StatusConflict)
+	wantBody(t, res, "Team Support would have 0 working on "+out.Short[0].Date)
 	a.do(call{method: "DELETE", path: "/admin/users/" + itoa(users[0].ID) + "/schedule/" + sid, token: adminToken, want: http.StatusConflict})
 
 	v := a.signedIn(admin)
