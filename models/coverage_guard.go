@@ -88,8 +88,7 @@ func (s *Store) setUserScheduleGuarded(ctx context.Context, who userRef, in Sche
 			batch.Queue("SELECT "+userColumns+" FROM users WHERE id = $1", id)
 		}
 		if len(short) > 0 {
-			// The rows this transaction wrote: their changed_at is its now().
-			batch.Queue("UPDATE user_history SET forced = true WHERE user_id = $1 AND changed_at = now()", id)
+			batch.Queue(markForcedSQL, []int64{id})
 		}
 		results := tx.SendBatch(ctx, batch)
 		defer results.Close()

@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/weekoffs/weekoffs/models/modelstest"
 )
 
@@ -26,20 +24,8 @@ func TestImportJobSurvivesKill(t *testing.T) {
 	// JOBS_RESCUE_AFTER, and a dead instance's job is taken up after all
 	// of it: long enough here for 20,000 rows on a loaded machine.
 	env["IMPORT_SYNC_MAX"], env["JOBS_RESCUE_AFTER"] = "100", "120s"
-	first := startChild(t, env, "serve")
-	if _, logs, err := runCmd(t, env, "password1\n", "createuser", "--email", "admin@example.com", "--name", "Admin", "--role", "admin"); err != nil {
-		t.Fatalf("createuser: %v\n%s", err, logs)
-	}
-	conn, err := pgx.Connect(t.Context(), dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(t.Context())
 	const users = 20_000
-	if _, err := conn.Exec(t.Context(), `INSERT INTO users (email, full_name, password_hash)
-		SELECT 'user' || i || '@example.com', 'User ' || i, 'x' FROM generate_series(1, $1::int) AS i`, users); err != nil {
-		t.Fatal(err)
-	}
+	first, conn := jobWorld(t, env, dbURL, users)
 	var file strings.Builder
 	file.WriteString("email,weekoffs\r\n")
 	for i := 1; i <= users; i++ {
@@ -61,35 +47,15 @@ func TestImportJobSurvivesKill(t *testing.T) {
 		t.Fatalf("got %d, a job of %d (%v); want 202 and a job of %d", res.StatusCode, total, err, users)
 	}
 
-	progress := func() (done int64, finished bool) {
-		err := conn.QueryRow(t.Context(), "SELECT done, finished_at IS NOT NULL FROM job_progress WHERE job_id = $1", jobID).Scan(&done, &finished)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return done, finished
-	}
-	var before int64
-	if !modelstest.Eventually(t, 120*time.Second, func() bool { before, _ = progress(); return before > 0 }) {
-		t.Fatalf("the job did not start\n%s", first.logs)
-	}
-	first.kill()
-	before, finished := progress()
-	if finished || before >= users {
-		t.Fatalf("the job finished (%d of %d) before the instance was killed; make it longer", before, users)
-	}
+	progress := jobProgress(t, conn, jobID)
+	before := killMidJob(t, first, progress, users, 120*time.Second)
 	var applied int64
 	if err := conn.QueryRow(t.Context(), "SELECT count(*) FROM users WHERE weekoffs = '{wednesday}'").Scan(&applied); err != nil || applied != 0 {
 		t.Fatalf("with %d of %d rows counted done, %d users were changed for others to see (%v); want none before the commit", before, users, applied, err)
 	}
 	t.Logf("killed the instance with %d of %d rows done", before, users)
 
-	second := startChild(t, env, "serve")
-	restarted := time.Now()
-	if !modelstest.Eventually(t, 300*time.Second, func() bool { _, finished := progress(); return finished }) {
-		done, _ := progress()
-		t.Fatalf("the job did not finish on the second instance: %d of %d\n%s", done, users, second.logs)
-	}
-	t.Logf("the second instance finished the job %s after it started", time.Since(restarted).Round(time.Second))
+	restartFinishes(t, env, progress, users, 300*time.Second)
 
 	var changed, once, twice, bumped, done, kept int64
 	err = conn.QueryRow(t.Context(), `SELECT

@@ -141,3 +141,64 @@ func usersLike(t *testing.T, store *models.Store, pattern string) int64 {
 	}
 	return n
 }
+
+// TestImportJobCoverageGuard: a queued import (above ImportSyncMax) that
+// would leave a team short is checked by its job, which fails with the
+// short dates as its errors and writes nothing; queued with force, the
+// job applies it and its history rows say forced.
+func TestImportJobCoverageGuard(t *testing.T) {
+	t.Parallel()
+	const file = "email,weekoffs\r\na1@example.com,wed\r\na2@example.com,wed\r\n"
+	for _, force := range []bool{false, true} {
+		t.Run(fmt.Sprintf("force=%v", force), func(t *testing.T) {
+			t.Parallel()
+			store := modelstest.Store(t)
+			name, two := "Support", 2
+			team, err := store.CreateTeam(t.Context(), models.TeamInput{Name: &name, MinOnDuty: &two})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, who := range []string{"a1", "a2", "a3"} {
+				email, full, role, pw := who+"@example.com", "Person "+who, "employee", "password1"
+				if _, err := store.CreateUser(t.Context(), models.UserInput{Email: &email, FullName: &full, Role: &role, Password: &pw, TeamID: &team.ID}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			f, err := models.ParseUsersCSV(strings.NewReader(file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := newClient(t, store, jobs.Options{SyncMax: 1, ImportSyncMax: 1, BatchSize: 1})
+			res, err := c.ImportUsers(t.Context(), f, models.ImportOptions{Force: force})
+			if err != nil || res.Job == nil {
+				t.Fatalf("got %+v, %v; want a queued job", res, err)
+			}
+			if err := c.Start(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { c.Stop(context.Background()) })
+			job := waitJob(t, store, res.Job.ID)
+			var wed, history, forced int64
+			if err := store.Pool().QueryRow(t.Context(), `SELECT (SELECT count(*) FROM users WHERE weekoffs = '{wednesday}'),
+				(SELECT count(*) FROM user_history WHERE via = 'import'),
+				(SELECT count(*) FROM user_history WHERE via = 'import' AND forced)`).Scan(&wed, &history, &forced); err != nil {
+				t.Fatal(err)
+			}
+			if force {
+				if job.State != models.JobCompleted || wed != 2 || history == 0 || forced != history {
+					t.Errorf("got %+v, %d off on Wednesday, %d of %d history rows forced; want completed, 2, all", job, wed, forced, history)
+				}
+				return
+			}
+			if job.State != models.JobFailed || job.Done != 0 || len(job.Errors) != 12 {
+				t.Fatalf("got %+v, want failed, nothing done, the 12 short Wednesdays as errors", job)
+			}
+			if e := job.Errors[0]; e.Row != 0 || !strings.HasPrefix(e.Msg, "Team Support would have 1 working on ") {
+				t.Errorf("got first error %+v, want a short Wednesday of Support", e)
+			}
+			if wed != 0 || history != 0 {
+				t.Errorf("a refused job wrote %d days off and %d history rows", wed, history)
+			}
+		})
+	}
+}
