@@ -67,6 +67,9 @@ type Config struct {
 	// BulkSyncMax is BULK_SYNC_MAX: a bulk change of at most this many users
 	// is applied at once, in the request; a larger one becomes a job.
 	BulkSyncMax int
+	// ImportSyncMax is IMPORT_SYNC_MAX: an import of at most this many rows
+	// is applied in the request; a larger one becomes a job.
+	ImportSyncMax int
 	// BulkBatchSize is BULK_BATCH_SIZE: how many users a bulk job changes
 	// per transaction.
 	BulkBatchSize int
@@ -132,6 +135,7 @@ func load(getenv func(string) string, signs bool) (Config, error) {
 		BulkSyncMax:         r.intRange("BULK_SYNC_MAX", 5000, 1, 100_000),
 		BulkBatchSize:       r.intRange("BULK_BATCH_SIZE", 5000, 1, 100_000),
 		BulkParallel:        r.intRange("BULK_PARALLEL", 2, 1, 16),
+		ImportSyncMax:       r.intRange("IMPORT_SYNC_MAX", 5000, 1, 100_000),
 		JobsRescueAfter:     r.duration("JOBS_RESCUE_AFTER", 15*time.Minute, time.Second),
 	}
 	c.CookieSecure = r.boolean("COOKIE_SECURE", !c.Development())

@@ -34,47 +34,69 @@ type Coverage struct {
 	Short []ShortDay
 }
 
-// coverageKeySQL groups active employees (of one team, or all) by what
-// tells their timelines apart over the range $1..$2: their team, their own
-// schedule in force on $1 (its rules and inherit; its date only for
-// alternate weeks, whose rhythm the date sets, so that people whose
-// every-week rules started on different days share a group), and their own
-// changes that start within the range (few: read by date from an index).
-// %[1]s joins the schedule in force on $1 as b (coverageScope), %[2]s
+// coverageKeySQL reads, for each active employee (of one team, or all),
+// what tells their timelines apart over the range $1..$2: their team,
+// their own schedule in force on $1 (its rules and inherit; its date as
+// anchor only for alternate weeks, whose rhythm the date sets, so that
+// people whose every-week rules started on different days share a group),
+// and their own changes that start within the range. %[1]s joins the
+// schedule in force on $1 as b and the changes as l (coverageScope), %[2]s
 // narrows the users; %[3]s is what is selected from people.
 const coverageKeySQL = `
-WITH later AS (
-    SELECT s.user_id, jsonb_agg(jsonb_build_array(s.effective_from, s.rules, s.inherit) ORDER BY s.effective_from) AS changes
-      FROM schedules s WHERE s.user_id IS NOT NULL AND s.effective_from > $1::date AND s.effective_from <= $2::date
-     GROUP BY s.user_id
-), people AS (
-    SELECT u.id, u.full_name, u.team_id,
-           '[' || COALESCE(b.rules::text, 'null') || ',' || COALESCE(b.inherit::text, 'null') || ','
-               || COALESCE(CASE WHEN b.rules @> '[{"weeks": "alternate"}]' THEN to_json(b.effective_from)::text END, 'null') || ','
-               || COALESCE(l.changes::text, 'null') || ']' AS key
-      FROM users u %[1]s LEFT JOIN later l ON l.user_id = u.id
+WITH people AS (
+    SELECT u.id, u.full_name, u.team_id, b.rules, b.inherit,
+           CASE WHEN b.rules @> '[{"weeks": "alternate"}]' THEN b.effective_from END AS anchor, l.changes
+      FROM users u %[1]s
      WHERE u.is_active AND u.role = 'employee' %[2]s
 )
 %[3]s`
 
-// coverageGroupsSelect counts coverageKeySQL's people by group. The key
-// is text so that PostgreSQL groups by hashing: sorting 100,000 rows by
-// jsonb spilled to disk and took 1.2 s of 2.
-const coverageGroupsSelect = `SELECT COALESCE(team_id, 0), key, count(*) FROM people GROUP BY 1, 2`
+// coverageKeyText is a group's key, [rules, inherit, anchor, changes], as
+// JSON text that readGroups decodes.
+const coverageKeyText = `'[' || COALESCE(rules::text, 'null') || ',' || COALESCE(inherit::text, 'null') || ','
+    || COALESCE(to_json(anchor)::text, 'null') || ',' || COALESCE(changes::text, 'null') || ']'`
+
+// coverageGroupsSelect counts coverageKeySQL's people by group. Everyone's
+// group by the key as text so that PostgreSQL hashes: sorting 100,000 rows
+// by jsonb spilled to disk and took 1.2 s of 2. One team's group by the
+// values and make the text once a group: making it for each of a
+// thousand members took 6 ms of 14 at 1,000,000 users.
+func coverageGroupsSelect(team bool) string {
+	if team {
+		return `SELECT COALESCE(team_id, 0), ` + coverageKeyText + `, n
+		  FROM (SELECT team_id, rules, inherit, anchor, changes, count(*) AS n FROM people GROUP BY 1, 2, 3, 4, 5) g`
+	}
+	return `SELECT COALESCE(team_id, 0), ` + coverageKeyText + `, count(*) FROM people GROUP BY 1, 2`
+}
+
+// changesAgg is a person's own changes, oldest first, as the key holds them.
+const changesAgg = `jsonb_agg(jsonb_build_array(s.effective_from, s.rules, s.inherit) ORDER BY s.effective_from)`
 
 // coverageScope is coverageKeySQL's %[1]s and %[2]s. Everyone's read the
 // schedule in force in one pass (newest first per user, from the index): a
-// probe per person took 30 µs each, 3 s over 100,000. One team's probe each
-// member's (a few milliseconds for a thousand), where a pass would read
-// every user's.
+// probe per person took 30 µs each, 3 s over 100,000; and every change
+// within the range in another (by date, from schedules_user_from_idx). One
+// team's probe each member's, both of them: reading every user's changes
+// within a month took 30 ms of a team's 46 at 100,000 (the seeded people
+// were created, and their schedules begin, on every day of two years), and
+// grows with everyone, where the probes grow with the team. The changes'
+// bounds are written as rows of (user_id, effective_from) so that only
+// schedules_user_key can serve them: with plain dates the planner, finding
+// the two indexes alike, read every change within the range once per member
+// through schedules_user_from_idx (7,000 pages for a team at 1,000,000).
 func coverageScope(team bool) (base, users string) {
 	if !team {
 		return `LEFT JOIN (SELECT DISTINCT ON (s.user_id) s.user_id, s.effective_from, s.rules, s.inherit
 		      FROM schedules s WHERE s.user_id IS NOT NULL AND s.effective_from <= $1::date
-		     ORDER BY s.user_id DESC, s.effective_from DESC) b ON b.user_id = u.id`, ""
+		     ORDER BY s.user_id DESC, s.effective_from DESC) b ON b.user_id = u.id
+		  LEFT JOIN (SELECT s.user_id, ` + changesAgg + ` AS changes
+		      FROM schedules s WHERE s.user_id IS NOT NULL AND s.effective_from > $1::date AND s.effective_from <= $2::date
+		     GROUP BY s.user_id) l ON l.user_id = u.id`, ""
 	}
 	return `LEFT JOIN LATERAL (SELECT s.effective_from, s.rules, s.inherit FROM schedules s
-		     WHERE s.user_id = u.id AND s.effective_from <= $1::date ORDER BY s.effective_from DESC LIMIT 1) b ON true`,
+		     WHERE s.user_id = u.id AND s.effective_from <= $1::date ORDER BY s.effective_from DESC LIMIT 1) b ON true
+		  LEFT JOIN LATERAL (SELECT ` + changesAgg + ` AS changes FROM schedules s
+		     WHERE s.user_id = u.id AND (s.user_id, s.effective_from) > (u.id, $1::date) AND (s.user_id, s.effective_from) <= (u.id, $2::date)) l ON true`,
 		"AND u.team_id = $3"
 }
 
@@ -128,6 +150,13 @@ type coverageInput struct {
 
 // readCoverageInputs reads q's coverageInput in one round trip.
 func readCoverageInputs(ctx context.Context, db batcher, q CoverageQuery) (in coverageInput, err error) {
+	return readCoverageInputsWith(ctx, db, q, 0, nil)
+}
+
+// readCoverageInputsWith is readCoverageInputs that also reads, in the same
+// round trip, the own schedules of user ownOf (0: none) into own: what the
+// guard weighs a change of that person's against.
+func readCoverageInputsWith(ctx context.Context, db batcher, q CoverageQuery, ownOf int64, own *schedule.Timelines) (in coverageInput, err error) {
 	teams := "WHERE min_on_duty > 0"
 	shared := sharedSelect + " WHERE scope <> 'user' ORDER BY effective_from"
 	base, narrowUsers := coverageScope(q.TeamID != 0)
@@ -146,7 +175,10 @@ func readCoverageInputs(ctx context.Context, db batcher, q CoverageQuery) (in co
 	batch.Queue("SELECT set_config('jit', 'off', true)")
 	batch.Queue("SELECT id, name, min_on_duty FROM teams "+teams+" ORDER BY id", args...)
 	batch.Queue(shared, args...)
-	batch.Queue(fmt.Sprintf(coverageKeySQL, base, narrowUsers, coverageGroupsSelect), append([]any{q.From.Time(), q.To.Time()}, args...)...)
+	batch.Queue(fmt.Sprintf(coverageKeySQL, base, narrowUsers, coverageGroupsSelect(q.TeamID != 0)), append([]any{q.From.Time(), q.To.Time()}, args...)...)
+	if ownOf != 0 {
+		batch.Queue(scheduleSelect+" WHERE scope = 'user' AND user_id = $1 ORDER BY effective_from", ownOf)
+	}
 	results := db.SendBatch(ctx, batch)
 	defer func() {
 		if closeErr := results.Close(); err == nil && closeErr != nil {
@@ -171,6 +203,14 @@ func readCoverageInputs(ctx context.Context, db batcher, q CoverageQuery) (in co
 	}
 	if in.groups, err = readGroups(results, q.From); err != nil {
 		return in, fmt.Errorf("coverage: %w", err)
+	}
+	if ownOf != 0 {
+		if rows, err = results.Query(); err == nil {
+			*own, err = scanSchedules(rows)
+		}
+		if err != nil {
+			return in, fmt.Errorf("coverage: %w", err)
+		}
 	}
 	return in, nil
 }

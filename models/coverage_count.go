@@ -31,12 +31,12 @@ type ShortDay struct {
 
 // timelineGroup is a head count of people who share one schedule timeline
 // over a range: the same team (0: none) and the same own schedules as far as
-// the range can tell them apart (see coverageGroupsSQL).
+// the range can tell them apart (see coverageKeySQL).
 type timelineGroup struct {
 	TeamID int64
 	Own    []schedule.Schedule
 	Count  int64
-	// Key is the group's own schedules as coverageGroupsSQL keyed them
+	// Key is the group's own schedules as coverageKeySQL keyed them
 	// ("null" for none), to find its people again.
 	Key string
 }

@@ -26,13 +26,14 @@ type OffPerson struct {
 
 // offPeopleSelect lists coverageKeySQL's people of the groups that are
 // off ($4 teams, $5 keys, $6 parts, side by side), by name, a page ($7
-// offset, $8 limit) at a time.
+// offset, $8 limit) at a time. Keys are compared as jsonb, whose equality
+// is the grouping's (one team's group by the jsonb values).
 const offPeopleSelect = `SELECT p.id, p.full_name, u.email, COALESCE(t.name, ''), off.part
   FROM people p
   JOIN users u ON u.id = p.id
   LEFT JOIN teams t ON t.id = p.team_id
   JOIN unnest($4::bigint[], $5::text[], $6::text[]) AS off (team_id, key, part)
-    ON off.team_id = COALESCE(p.team_id, 0) AND off.key = p.key
+    ON off.team_id = COALESCE(p.team_id, 0) AND off.key::jsonb = jsonb_build_array(p.rules, p.inherit, p.anchor, p.changes)
  ORDER BY lower(p.full_name), p.id
  OFFSET $7 LIMIT $8`
 

@@ -88,8 +88,7 @@ func (s *Store) setUserScheduleGuarded(ctx context.Context, who userRef, in Sche
 			batch.Queue("SELECT "+userColumns+" FROM users WHERE id = $1", id)
 		}
 		if len(short) > 0 {
-			// The rows this transaction wrote: their changed_at is its now().
-			batch.Queue("UPDATE user_history SET forced = true WHERE user_id = $1 AND changed_at = now()", id)
+			batch.Queue(markForcedSQL, []int64{id})
 		}
 		results := tx.SendBatch(ctx, batch)
 		defer results.Close()
@@ -125,22 +124,18 @@ func (s *Store) setUserScheduleGuarded(ctx context.Context, who userRef, in Sche
 // userChangeShort is the team-dates of the next twelve weeks that a change
 // of one member's schedule would leave short where they were not, or were
 // less so: the team's coverage as it stands, read in tx, with this
-// person's days off before and after the change swapped.
+// person's days off before and after the change swapped. It first works
+// out the dates the change takes this person off, and counts the team
+// only when a bound read from the members' rows (guardBound) cannot show
+// that enough of them work on each of those dates: a team well above its
+// minimum, most of them, is never counted member by member.
 func userChangeShort(ctx context.Context, tx pgx.Tx, userID, teamID int64, today schedule.Date, in ScheduleInput) ([]ShortDay, error) {
 	q := CoverageQuery{From: today, To: today.AddDays(GuardDays - 1), TeamID: teamID}
-	cov, err := readCoverageInputs(ctx, tx, q)
+	pre, err := readGuardBound(ctx, tx, q, userID)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := tx.Query(ctx, scheduleSelect+" WHERE scope = 'user' AND user_id = $1 ORDER BY effective_from", userID)
-	if err != nil {
-		return nil, err
-	}
-	own, err := scanSchedules(rows)
-	if err != nil {
-		return nil, err
-	}
-	before := schedule.Timelines{User: own.User, Team: cov.shared.byTeam[teamID], Organisation: cov.shared.org}
+	before := schedule.Timelines{User: pre.own.User, Team: pre.shared.byTeam[teamID], Organisation: pre.shared.org}
 	after := before
 	after.User = append([]schedule.Schedule(nil), before.User...)
 	eff := in.EffectiveFrom
@@ -149,25 +144,33 @@ func userChangeShort(ctx context.Context, tx pgx.Tx, userID, teamID int64, today
 	}
 	after.Add(schedule.Schedule{Scope: schedule.ScopeUser, Rules: in.Rules, Inherit: in.Inherit, EffectiveFrom: eff})
 
-	counts := countCoverage(q.From, q.To, cov.groups, cov.shared.byTeam, cov.shared.org)[teamID]
 	n := GuardDays
-	if counts == nil {
-		counts = sumCounts(n, nil)
-	}
-	offBefore, offAfter := make([]bool, n), make([]bool, n)
+	offBefore := make([]bool, n)
 	for _, d := range schedule.Expand(before.Periods(q.From, q.To)) {
 		offBefore[q.From.DaysUntil(d.Date)] = true
 	}
+	var newlyOff []int // one more person off: the only dates that can fall short
 	for _, d := range schedule.Expand(after.Periods(q.From, q.To)) {
-		offAfter[q.From.DaysUntil(d.Date)] = true
+		if i := q.From.DaysUntil(d.Date); !offBefore[i] && (len(newlyOff) == 0 || newlyOff[len(newlyOff)-1] != i) {
+			newlyOff = append(newlyOff, i)
+		}
+	}
+	if len(newlyOff) == 0 || pre.bound.enough(q.From, newlyOff, pre.minimum) {
+		return nil, nil
+	}
+
+	cov, err := readCoverageInputs(ctx, tx, q)
+	if err != nil {
+		return nil, err
+	}
+	counts := countCoverage(q.From, q.To, cov.groups, cov.shared.byTeam, cov.shared.org)[teamID]
+	if counts == nil {
+		counts = sumCounts(n, nil)
 	}
 	minimum := cov.minimum[teamID]
 	var short []ShortDay
-	for i := range n {
+	for _, i := range newlyOff {
 		working := counts.people[i] - counts.off[i] - counts.half[i]
-		if offBefore[i] == offAfter[i] || offBefore[i] {
-			continue // no change, or one more person working
-		}
 		if working-1 < int64(minimum) {
 			short = append(short, ShortDay{Date: q.From.AddDays(i), TeamID: teamID, TeamName: cov.names[teamID], Working: working - 1, MinOnDuty: minimum})
 		}

@@ -44,14 +44,7 @@ func (b *BulkGuard) Check(ctx context.Context, tx pgx.Tx, ids []int64, ch BulkCh
 	if b == nil {
 		return nil
 	}
-	short, err := b.g.check(ctx, tx, ch.Force)
-	if err != nil || len(short) == 0 {
-		return err
-	}
-	if _, err := tx.Exec(ctx, markForcedSQL, ids); err != nil {
-		return fmt.Errorf("coverage guard: %w", err)
-	}
-	return nil
+	return b.g.checkMarking(ctx, tx, ch.Force, ids)
 }
 
 // Try checks a change that is not applied yet, as a queued job's is (its

@@ -80,6 +80,20 @@ func (g *scopeGuard) guards(team int64) bool {
 // (their changed_at is its now()) for the users $1.
 const markForcedSQL = "UPDATE user_history SET forced = true WHERE user_id = ANY($1::bigint[]) AND changed_at = now()"
 
+// checkMarking is check for a write already made in db to the users ids:
+// a ShortError unless force; forced past a shortfall, the history rows
+// the write gave ids say so. A nil guard checks nothing.
+func (g *scopeGuard) checkMarking(ctx context.Context, db guardDB, force bool, ids []int64) error {
+	short, err := g.check(ctx, db, force)
+	if err != nil || len(short) == 0 {
+		return err
+	}
+	if _, err := db.Exec(ctx, markForcedSQL, ids); err != nil {
+		return fmt.Errorf("coverage guard: %w", err)
+	}
+	return nil
+}
+
 // onPgx runs f on the pgx connection under conn, a database/sql
 // connection of the pool, inside whatever transaction conn has open: the
 // guard's batched reads need pgx, the user's other writes are GORM's.

@@ -2,7 +2,6 @@ package models
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/weekoffs/weekoffs/models/schedule"
 )
@@ -25,7 +24,13 @@ func (s *Store) TeamLoad(ctx context.Context, u *User, from schedule.Date, days 
 	}
 	team := *u.TeamID
 	q := CoverageQuery{From: from, To: from.AddDays(days - 1), TeamID: team}
-	in, err := readCoverageInputs(ctx, s.pool, q)
+	counted := u.IsActive && u.Role == RoleEmployee
+	var ownOf int64
+	if counted {
+		ownOf = u.ID
+	}
+	var own schedule.Timelines
+	in, err := readCoverageInputsWith(ctx, s.pool, q, ownOf, &own)
 	if err != nil {
 		return out, err
 	}
@@ -34,16 +39,7 @@ func (s *Store) TeamLoad(ctx context.Context, u *User, from schedule.Date, days 
 		return out, nil
 	}
 	self := make([]bool, days)
-	counted := u.IsActive && u.Role == RoleEmployee
 	if counted {
-		rows, err := s.pool.Query(ctx, scheduleSelect+" WHERE scope = 'user' AND user_id = $1 ORDER BY effective_from", u.ID)
-		if err != nil {
-			return out, fmt.Errorf("team load: %w", err)
-		}
-		own, err := scanSchedules(rows)
-		if err != nil {
-			return out, fmt.Errorf("team load: %w", err)
-		}
 		tl := schedule.Timelines{User: own.User, Team: in.shared.byTeam[team], Organisation: in.shared.org}
 		for _, d := range schedule.Expand(tl.Periods(q.From, q.To)) {
 			self[q.From.DaysUntil(d.Date)] = true

@@ -29,11 +29,15 @@ const (
 	JobFailed    JobState = "failed"
 )
 
-// JobItemError is a problem with one item of a job (a user of a bulk
-// change), which the job skipped and went on.
+// JobItemError is a problem with one item of a job: a user of a bulk
+// change (ID), which the job skipped and went on; or a row of an import
+// (Row and Field, as in the import's report), or a date it would leave a
+// team short (Msg alone), which stopped it.
 type JobItemError struct {
-	ID  int64  `json:"id"`
-	Msg string `json:"msg"`
+	ID    int64  `json:"id,omitempty"`
+	Row   int    `json:"row,omitempty"`
+	Field string `json:"field,omitempty"`
+	Msg   string `json:"msg"`
 }
 
 // maxJobErrors bounds the item errors a job keeps: a job going wrong on a

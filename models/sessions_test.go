@@ -122,8 +122,9 @@ func TestActiveEmployeesOff(t *testing.T) {
 }
 
 // TestWeekoffCountsFollowEveryWrite holds the counts that the triggers keep
-// (migration 00015) to a count of the users themselves after each kind of
-// write: the store's, bulk SQL, deletes and a truncate.
+// (migrations 00015 and 00016: everyone's, and each team's with its head
+// count) to a count of the users themselves after each kind of write: the
+// store's, bulk SQL, moves between teams, deletes and a truncate.
 func TestWeekoffCountsFollowEveryWrite(t *testing.T) {
 	t.Parallel()
 	s := modelstest.Store(t)
@@ -142,6 +143,29 @@ func TestWeekoffCountsFollowEveryWrite(t *testing.T) {
 		}
 		return c
 	}
+	// byTeam is each team's (0: none) head count and days off, as the
+	// ledger keeps them (migration 00016) or as users count them now.
+	byTeam := func(sql string) map[int64]string {
+		rows, err := pool.Query(ctx, sql)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[int64]string{}
+		for rows.Next() {
+			var team int64
+			var c [8]int64
+			if err := rows.Scan(&team, &c[0], &c[1], &c[2], &c[3], &c[4], &c[5], &c[6], &c[7]); err != nil {
+				t.Fatal(err)
+			}
+			if c != [8]int64{} {
+				out[team] = fmt.Sprint(c)
+			}
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
 	check := func(what string) {
 		t.Helper()
 		kept, err := s.ActiveEmployeesOff(ctx)
@@ -150,6 +174,17 @@ func TestWeekoffCountsFollowEveryWrite(t *testing.T) {
 		}
 		if want := counted(); kept != want {
 			t.Fatalf("%s: kept %v, counted %v", what, kept, want)
+		}
+		keptTeams := byTeam(`SELECT COALESCE(team_id, 0), sum(people), sum(monday), sum(tuesday), sum(wednesday),
+			sum(thursday), sum(friday), sum(saturday), sum(sunday) FROM weekoff_counts GROUP BY 1`)
+		countedTeams := byTeam(`SELECT COALESCE(team_id, 0), count(*),
+			count(*) FILTER (WHERE 'monday' = ANY (weekoffs)), count(*) FILTER (WHERE 'tuesday' = ANY (weekoffs)),
+			count(*) FILTER (WHERE 'wednesday' = ANY (weekoffs)), count(*) FILTER (WHERE 'thursday' = ANY (weekoffs)),
+			count(*) FILTER (WHERE 'friday' = ANY (weekoffs)), count(*) FILTER (WHERE 'saturday' = ANY (weekoffs)),
+			count(*) FILTER (WHERE 'sunday' = ANY (weekoffs))
+			FROM users WHERE is_active AND role = 'employee' GROUP BY 1`)
+		if fmt.Sprint(keptTeams) != fmt.Sprint(countedTeams) {
+			t.Fatalf("%s: kept by team %v, counted %v", what, keptTeams, countedTeams)
 		}
 	}
 	if _, err := s.Seed(ctx, 3000, "password1", nil); err != nil {
@@ -170,6 +205,15 @@ func TestWeekoffCountsFollowEveryWrite(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("after one user's change")
+	exec(`INSERT INTO teams (name) SELECT 'Team ' || i FROM generate_series(1, 5) AS i`)
+	exec(`UPDATE users SET team_id = (SELECT min(id) FROM teams) + id % 5 WHERE id % 3 <> 0`)
+	check("after people join teams")
+	exec(`UPDATE users SET team_id = (SELECT max(id) FROM teams) WHERE id % 2 = 0 AND team_id IS NOT NULL`)
+	check("after moves between teams")
+	if _, err := s.SetWeekoffs(ctx, someone+1, []string{"sun"}, 0); err != nil {
+		t.Fatal(err)
+	}
+	check("after a team member's change")
 	exec(`UPDATE users SET weekoffs = '{friday}' WHERE id % 7 = 0`)
 	check("after a bulk change of days")
 	exec(`UPDATE users SET is_active = NOT is_active WHERE id % 5 = 0`)
@@ -181,20 +225,20 @@ func TestWeekoffCountsFollowEveryWrite(t *testing.T) {
 	exec(`DELETE FROM user_history; DELETE FROM schedules; DELETE FROM user_schedule_state; DELETE FROM calendar_feeds;
 		DELETE FROM users WHERE id % 4 = 0`)
 	check("after deletes")
-	var rows int
-	if err := pool.QueryRow(ctx, "SELECT count(*) FROM weekoff_counts").Scan(&rows); err != nil {
-		t.Fatal(err)
+	// extra is how many rows the ledger holds beyond one a team.
+	extra := func() int {
+		var n int
+		if err := pool.QueryRow(ctx, "SELECT count(*) - count(DISTINCT COALESCE(team_id, 0)) FROM weekoff_counts").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
 	}
-	for i := 0; rows <= 1000; i++ { // past the fold's threshold, one row each
+	for rows := extra(); rows <= 1000; rows++ { // past the fold's threshold, one row each
 		exec(fmt.Sprintf(`UPDATE users SET weekoffs = CASE WHEN weekoffs = '{monday}' THEN '{tuesday}'::text[] ELSE '{monday}'::text[] END WHERE id = %d`, someone))
-		rows++
 	}
 	check("with a long ledger")
-	if err := pool.QueryRow(ctx, "SELECT count(*) FROM weekoff_counts").Scan(&rows); err != nil {
-		t.Fatal(err)
-	}
-	if rows != 1 {
-		t.Errorf("the ledger holds %d rows after a read past the threshold, want them folded into 1", rows)
+	if n := extra(); n != 0 {
+		t.Errorf("the ledger holds %d rows beyond one a team after a read past the threshold, want them folded into one a team", n)
 	}
 	check("after folding")
 	exec(`TRUNCATE users CASCADE`)

@@ -28,9 +28,16 @@ type ImportFile struct {
 type ImportOptions struct {
 	// DryRun works everything out and writes nothing.
 	DryRun bool
+	// Force applies a file that would leave a team short of its minimum on
+	// duty (the coverage guard); its history rows say forced.
+	Force bool
 	// Progress, if not nil, is told how many of the rows are done as the
 	// import goes (from the transaction's goroutine: it must not block long).
 	Progress func(done, total int)
+	// Queue, if not nil, is called instead of applying a file without
+	// problems (and not a dry run), in the transaction that checked it,
+	// which commits with what Queue wrote: a job's record of the rows.
+	Queue func(ctx context.Context, tx pgx.Tx) error
 }
 
 // ImportReport is what an import did, or a dry run would do.
@@ -41,6 +48,10 @@ type ImportReport struct {
 	Update    int           `json:"update"`
 	Unchanged int           `json:"unchanged"`
 	Errors    []ImportError `json:"errors"`
+	// Short are the team-dates the file would leave short of their
+	// minimum on duty where they were not: the coverage guard's refusal,
+	// or, forced, what was overridden. The web layer writes them.
+	Short []ShortDay `json:"-"`
 }
 
 // importChunk is how many rows each step of an apply takes at a time, so
@@ -59,21 +70,13 @@ const importChunk = 10_000
 // history rows (via "import") and the users' schedule state refreshed; with
 // any, it writes nothing. New users get no password: they cannot sign in
 // until an admin gives them one.
+//
+// A file that would leave a team below its minimum on duty on a date of
+// the next twelve weeks where it was not (the coverage guard) is refused
+// with a *ShortError, returned with the report (whose Short lists the
+// dates), and nothing is written, unless opts.Force; a dry run lists them
+// in the report's Short.
 func (s *Store) ImportUsers(ctx context.Context, f *ImportFile, opts ImportOptions) (*ImportReport, error) {
-	rep := &ImportReport{DryRun: opts.DryRun, Rows: f.Count, Errors: slices.Clone(f.Errors)}
-	org, err := s.Organisation(ctx)
-	if err != nil {
-		return nil, err
-	}
-	today := schedule.Today(time.Now(), org.Location())
-	rows := make([]ImportRow, 0, len(f.Rows))
-	for _, r := range f.Rows {
-		if errs := checkImportRow(r, org.WeekoffsMax, today); errs != nil {
-			rep.Errors = append(rep.Errors, errs...)
-			continue
-		}
-		rows = append(rows, r)
-	}
 	conn, err := s.acquire(ctx)
 	if err != nil {
 		return nil, err
@@ -84,36 +87,9 @@ func (s *Store) ImportUsers(ctx context.Context, f *ImportFile, opts ImportOptio
 		return nil, fmt.Errorf("import users: %w", err)
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // a dry run or a failure keeps nothing
-	// A large file's statements are costed high enough for JIT, whose
-	// compiling took 5 of a 100,000-row plan's 13 s; and their sorts and
-	// hashes fit in memory with a little more of it than a request needs.
-	if _, err := tx.Exec(ctx, `SELECT set_config('statement_timeout', $1, true), set_config('jit', 'off', true),
-		set_config('work_mem', '64MB', true)`, statementTimeout(ctx)); err != nil {
-		return nil, fmt.Errorf("import users: %w", err)
-	}
-	if err := loadImportRows(ctx, tx, rows, today); err != nil {
-		return nil, fmt.Errorf("import users: %w", err)
-	}
-	dbErrs, err := importProblems(ctx, tx)
-	if err != nil {
-		return nil, fmt.Errorf("import users: %w", err)
-	}
-	rep.Errors = append(rep.Errors, dbErrs...)
-	sortImportErrors(rep.Errors)
-	err = tx.QueryRow(ctx, `SELECT count(*) FILTER (WHERE user_id IS NULL), count(*) FILTER (WHERE changes),
-		count(*) FILTER (WHERE user_id IS NOT NULL AND NOT changes) FROM import_plan`).Scan(&rep.Create, &rep.Update, &rep.Unchanged)
-	if err != nil {
-		return nil, fmt.Errorf("import users: %w", err)
-	}
-	if rep.Errors == nil {
-		rep.Errors = []ImportError{}
-	}
-	if opts.DryRun || len(rep.Errors) > 0 {
-		progress(opts, len(rows), len(rows))
-		return rep, nil
-	}
-	if err := applyImport(ctx, tx, actorFrom(ctx), len(rows), opts); err != nil {
-		return nil, fmt.Errorf("import users: %w", err)
+	rep, write, err := s.importIn(ctx, tx, f, opts)
+	if err != nil || !write {
+		return rep, err
 	}
 	if err := tx.Commit(ctx); err != nil {
 		return nil, fmt.Errorf("import users: %w", err)
@@ -121,6 +97,64 @@ func (s *Store) ImportUsers(ctx context.Context, f *ImportFile, opts ImportOptio
 	return rep, nil
 }
 
+// importIn runs an import in tx: it checks the file, and unless there
+// are problems or it is a dry run, applies it (or hands it to opts.Queue)
+// and says that tx is to be committed (write). A *ShortError comes with
+// the report.
+func (s *Store) importIn(ctx context.Context, tx pgx.Tx, f *ImportFile, opts ImportOptions) (rep *ImportReport, write bool, err error) {
+	rep = &ImportReport{DryRun: opts.DryRun, Rows: f.Count, Errors: slices.Clone(f.Errors)}
+	org, err := s.Organisation(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	today := schedule.Today(time.Now(), org.Location())
+	rows := make([]ImportRow, 0, len(f.Rows))
+	for _, r := range f.Rows {
+		if errs := checkImportRow(r, org.WeekoffsMax, today); errs != nil {
+			rep.Errors = append(rep.Errors, errs...)
+			continue
+		}
+		rows = append(rows, r)
+	}
+	// A large file's statements are costed high enough for JIT, whose
+	// compiling took 5 of a 100,000-row plan's 13 s; and their sorts and
+	// hashes fit in memory with a little more of it than a request needs.
+	if _, err := tx.Exec(ctx, `SELECT set_config('statement_timeout', $1, true), set_config('jit', 'off', true),
+		set_config('work_mem', '64MB', true)`, statementTimeout(ctx)); err != nil {
+		return nil, false, fmt.Errorf("import users: %w", err)
+	}
+	if err := loadImportRows(ctx, tx, rows, today); err != nil {
+		return nil, false, fmt.Errorf("import users: %w", err)
+	}
+	dbErrs, err := importProblems(ctx, tx)
+	if err != nil {
+		return nil, false, fmt.Errorf("import users: %w", err)
+	}
+	rep.Errors = append(rep.Errors, dbErrs...)
+	sortImportErrors(rep.Errors)
+	err = tx.QueryRow(ctx, `SELECT count(*) FILTER (WHERE user_id IS NULL), count(*) FILTER (WHERE changes),
+		count(*) FILTER (WHERE user_id IS NOT NULL AND NOT changes) FROM import_plan`).Scan(&rep.Create, &rep.Update, &rep.Unchanged)
+	if err != nil {
+		return nil, false, fmt.Errorf("import users: %w", err)
+	}
+	if rep.Errors == nil {
+		rep.Errors = []ImportError{}
+	}
+	if len(rep.Errors) > 0 {
+		progress(opts, len(rows), len(rows))
+		return rep, false, nil
+	}
+	if opts.Queue != nil && !opts.DryRun {
+		if err := opts.Queue(ctx, tx); err != nil {
+			return nil, false, fmt.Errorf("import users: %w", err)
+		}
+		return rep, true, nil
+	}
+	if err := s.applyGuarded(ctx, tx, rep, len(rows), opts); err != nil {
+		return rep, false, err
+	}
+	return rep, !opts.DryRun, nil
+}
 func progress(opts ImportOptions, done, total int) {
 	if opts.Progress != nil {
 		opts.Progress(done, total)

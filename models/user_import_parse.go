@@ -27,18 +27,20 @@ const (
 // ImportRow is one user of an import file: Email always, the other fields
 // only when the file gives them (nil: leave as it is, or the default for a
 // new user).
+//
+// Its JSON is how an import job keeps its rows until it runs (QueueImport).
 type ImportRow struct {
 	// Row is the row's number in the file, the header being row 1.
-	Row      int
-	Email    string
-	FullName *string
-	Role     *Role
+	Row      int     `json:"row"`
+	Email    string  `json:"email"`
+	FullName *string `json:"full_name,omitempty"`
+	Role     *Role   `json:"role,omitempty"`
 	// Team is the team's name; "" for no team.
-	Team     *string
-	IsActive *bool
+	Team     *string `json:"team,omitempty"`
+	IsActive *bool   `json:"is_active,omitempty"`
 	// Rules are the user's days off, from the rules or the weekoffs column.
-	Rules         *schedule.Rules
-	EffectiveFrom *schedule.Date
+	Rules         *schedule.Rules `json:"rules,omitempty"`
+	EffectiveFrom *schedule.Date  `json:"effective_from,omitempty"`
 }
 
 // ImportError is one problem of an import file: its row (1 is the header),

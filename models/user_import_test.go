@@ -297,3 +297,24 @@ func TestImportSchedules(t *testing.T) {
 		t.Errorf("a new member given the team's days: follows %q, want the team", sch.Source)
 	}
 }
+
+// TestImportNewUserLaterDays: a new user given days from a later date has,
+// until then, the days of their team, as resolving their schedule says,
+// and those of the file from that date.
+func TestImportNewUserLaterDays(t *testing.T) {
+	t.Parallel()
+	s := importWorld(t)
+	later := time.Now().AddDate(0, 0, 10).Format(time.DateOnly)
+	rep := importCSV(t, s, "email,full_name,team,weekoffs,effective_from\r\nlater@example.com,Later,Support,wed,"+later+"\r\n", false)
+	if rep.Create != 1 || len(rep.Errors) != 0 {
+		t.Fatalf("got %+v, want 1 created", rep)
+	}
+	wantStatesResolved(t, s)
+	u, err := s.UserByEmail(t.Context(), "later@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := u.Weekoffs.Strings(); len(got) != 2 || got[0] != "saturday" || got[1] != "sunday" {
+		t.Errorf("got %v, want the team's [saturday sunday] until %s", got, later)
+	}
+}

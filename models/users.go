@@ -198,13 +198,7 @@ func (s *Store) updateIn(ctx context.Context, conn *sql.Conn, tx *gorm.DB, up us
 		return err
 	}
 	if cover != nil {
-		err := onPgx(conn, func(c *pgx.Conn) error {
-			short, err := cover.check(ctx, c, up.force)
-			if err == nil && len(short) > 0 {
-				_, err = c.Exec(ctx, markForcedSQL, []int64{up.id})
-			}
-			return err
-		})
+		err := onPgx(conn, func(c *pgx.Conn) error { return cover.checkMarking(ctx, c, up.force, []int64{up.id}) })
 		if err != nil {
 			return err
 		}

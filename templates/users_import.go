@@ -44,8 +44,40 @@ func importProblemWords(v ImportView) string {
 	return fmt.Sprintf("%s and has %s problems. Nothing was changed; correct them and check the file again.", what, count(int64(len(v.Report.Errors))))
 }
 
+// importRefusedShort reports whether the page shows an import that the
+// coverage guard refused.
+func importRefusedShort(v ImportView) bool {
+	return v.Report != nil && !v.Report.DryRun && len(v.Report.Short) > 0
+}
+
+func importShortWords(v ImportView) string {
+	return fmt.Sprintf("%s was not imported: it would leave a team with fewer people working than its minimum on %s. Nothing was changed; choose the file again and tick the box to import it anyway.",
+		v.FileName, countDays(len(v.Report.Short)))
+}
+
+func countDays(n int) string {
+	if n == 1 {
+		return "1 day"
+	}
+	return count(int64(n)) + " days"
+}
+
+func shownImportShort(v ImportView) []models.ShortDay {
+	return v.Report.Short[:min(len(v.Report.Short), importErrorsShown)]
+}
+
+func importShortCaption(v ImportView) string {
+	n := len(v.Report.Short)
+	if n > importErrorsShown {
+		return fmt.Sprintf("Days a team would be short: the first %s of %s", count(importErrorsShown), count(int64(n)))
+	}
+	return "Days a team would be short of its minimum on duty"
+}
+
 func importReportHeading(v ImportView) string {
 	switch {
+	case importRefusedShort(v):
+		return v.FileName + " was not imported"
 	case !v.Report.DryRun && len(v.Report.Errors) == 0:
 		return "Imported"
 	case len(v.Report.Errors) > 0:

@@ -101,8 +101,12 @@ func (s *Server) cancelUserSchedule(whose func(*gin.Context) (int64, error)) fun
 		if err != nil {
 			return err
 		}
-		// ?force=true withdraws it even where that leaves a team short.
-		force := c.Query("force") == "true"
+		// Read as the import's force is: a value that is no boolean is a
+		// 422 rather than a silent "not forced".
+		force, err := boolParam(c, "force")
+		if err != nil {
+			return err
+		}
 		if force && !currentUser(c).IsAdmin() {
 			return errStatus(http.StatusForbidden, "Only an admin may apply a change that leaves a team short")
 		}

@@ -15,7 +15,8 @@ import (
 
 // coverageTTL is how long everyone's coverage figures may be kept. Counting
 // everyone reads every active employee's row (PostgreSQL groups them by
-// timeline; see models.Store.Coverage): 0.3 s and more at 100,000, too much
+// timeline; see models.Store.Coverage): 0.5 s at 100,000, 5 s at 1,000,000
+// on a quiet machine (docs/PERFORMANCE.md, "Issue 12"), too much
 // for every view of the month calendar, the start page and /metrics. A
 // write this server answers makes the next read count afresh
 // (figuresFollowWrites); another instance's write is seen within the TTL.

@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/weekoffs/weekoffs/models"
 )
 
 // forcedHistory is a user's history as a client reads it: the fields
@@ -120,6 +122,58 @@ func TestGuardUserForm(t *testing.T) {
 	}
 }
 
+// upcomingView is GET /me/schedule's list of planned changes.
+type upcomingView struct {
+	Upcoming []struct{ ID int64 } `json:"upcoming"`
+}
+
+// plannedCancelShort makes a team of two with a minimum of one, whose
+// first member is off on Fridays until later and then works them, and
+// whose second takes Fridays off from later: cancelling the first one's
+// planned change (sid) would leave nobody working on Fridays from later.
+func plannedCancelShort(t *testing.T, a *app, adminToken string) (users []*models.User, tokens []string, later, sid string) {
+	t.Helper()
+	_, users, tokens = guardedTeam(t, a, adminToken, 1, 2)
+	later = day(utcToday().AddDate(0, 0, 20))
+	a.do(call{method: "PATCH", path: "/admin/users/" + itoa(users[0].ID), token: adminToken, body: map[string]any{"weekoffs": []string{"friday"}}, want: http.StatusOK})
+	a.do(call{method: "PUT", path: "/me/schedule", token: tokens[0], body: map[string]any{"rules": []any{}, "effective_from": later}, want: http.StatusOK})
+	a.do(call{method: "PUT", path: "/me/schedule", token: tokens[1], body: map[string]any{"rules": []any{map[string]string{"day": "friday"}}, "effective_from": later}, want: http.StatusOK})
+	var view upcomingView
+	decode(t, a.do(call{method: "GET", path: "/me/schedule", token: tokens[0], want: http.StatusOK}), &view)
+	if len(view.Upcoming) != 1 {
+		t.Fatalf("upcoming: %+v", view)
+	}
+	return users, tokens, later, itoa(view.Upcoming[0].ID)
+}
+
+// TestGuardCancelForceParam: ?force on the DELETE of a planned change is
+// read as the import's and dry_run are (true/false, 1/0): ?force=1 from an
+// admin cancels it, from an employee is a 403, and a value that is no
+// boolean is a 422 naming force, not a silent "not forced" and the guard's
+// 409. Nothing is cancelled by a refused one.
+func TestGuardCancelForceParam(t *testing.T) {
+	t.Parallel()
+	a, _, adminToken := newAdminApp(t)
+	users, tokens, _, sid := plannedCancelShort(t, a, adminToken)
+	admin := "/admin/users/" + itoa(users[0].ID) + "/schedule/" + sid
+
+	a.do(call{method: "DELETE", path: "/me/schedule/" + sid + "?force=1", token: tokens[0], want: http.StatusForbidden})
+	res := a.do(call{method: "DELETE", path: admin + "?force=yes", token: adminToken, want: http.StatusUnprocessableEntity})
+	if !strings.Contains(res.Body.String(), `"loc":["query","force"]`) {
+		t.Errorf("?force=yes: got %s, want a 422 at query.force", res.Body)
+	}
+	var view upcomingView
+	decode(t, a.do(call{method: "GET", path: "/me/schedule", token: tokens[0], want: http.StatusOK}), &view)
+	if len(view.Upcoming) != 1 {
+		t.Fatalf("a refused cancel cancelled: %+v", view)
+	}
+	a.do(call{method: "DELETE", path: admin + "?force=1", token: adminToken, want: http.StatusNoContent})
+	decode(t, a.do(call{method: "GET", path: "/me/schedule", token: tokens[0], want: http.StatusOK}), &view)
+	if len(view.Upcoming) != 0 {
+		t.Errorf("?force=1 left %+v", view.Upcoming)
+	}
+}
+
 // TestGuardCancelPlanned: withdrawing a planned change that gave someone a
 // working day back, where the team then falls short, is a 409 with the
 // short dates (an employee cannot force it); on the user's page an admin
@@ -128,19 +182,8 @@ func TestGuardUserForm(t *testing.T) {
 func TestGuardCancelPlanned(t *testing.T) {
 	t.Parallel()
 	a, admin, adminToken := newAdminApp(t)
-	_, users, tokens := guardedTeam(t, a, adminToken, 1, 2)
-	later := day(utcToday().AddDate(0, 0, 20))
-	a.do(call{method: "PATCH", path: "/admin/users/" + itoa(users[0].ID), token: adminToken, body: map[string]any{"weekoffs": []string{"friday"}}, want: http.StatusOK})
-	a.do(call{method: "PUT", path: "/me/schedule", token: tokens[0], body: map[string]any{"rules": []any{}, "effective_from": later}, want: http.StatusOK})
-	a.do(call{method: "PUT", path: "/me/schedule", token: tokens[1], body: map[string]any{"rules": []any{map[string]string{"day": "friday"}}, "effective_from": later}, want: http.StatusOK})
-	var view struct {
-		Upcoming []struct{ ID int64 } `json:"upcoming"`
-	}
-	decode(t, a.do(call{method: "GET", path: "/me/schedule", token: tokens[0], want: http.StatusOK}), &view)
-	if len(view.Upcoming) != 1 {
-		t.Fatalf("upcoming: %+v", view)
-	}
-	sid := itoa(view.Upcoming[0].ID)
+	users, tokens, later, sid := plannedCancelShort(t, a, adminToken)
+	var view upcomingView
 
 	res := a.do(call{method: "DELETE", path: "/me/schedule/" + sid, token: tokens[0], want: http.StatusConflict})
 	var out shortOut
@@ -149,6 +192,10 @@ func TestGuardCancelPlanned(t *testing.T) {
 		t.Errorf("refused cancel: %s", res.Body)
 	}
 	a.do(call{method: "DELETE", path: "/me/schedule/" + sid + "?force=true", token: tokens[0], want: http.StatusForbidden})
+	// /me's Cancel button: the guard's sentence, and no way to force it.
+	res = a.signedIn(users[0]).post("/me/schedule/"+sid+"/cancel", url.Values{"force": {"true"}})
+	wantStatus(t, res, http.StatusConflict)
+	wantBody(t, res, "Team Support would have 0 working on "+out.Short[0].Date)
 	a.do(call{method: "DELETE", path: "/admin/users/" + itoa(users[0].ID) + "/schedule/" + sid, token: adminToken, want: http.StatusConflict})
 
 	v := a.signedIn(admin)

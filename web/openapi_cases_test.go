@@ -38,9 +38,10 @@ func TestOpenAPIResponses(t *testing.T) {
 	const form, js = "application/x-www-form-urlencoded", "application/json"
 	tooLarge := tooLargeBody()
 	bulky := up.user("bulk@example.com", models.RoleEmployee)
-	// An instance that queues any bulk change of more than one user as a
-	// job (not worked here: it stays queued).
-	small := newApp(t, func(c *config.Config) { c.BulkSyncMax = 1 })
+	// An instance that queues any bulk change of more than one user, and
+	// any import of more than one row, as a job (not worked here: it stays
+	// queued).
+	small := newApp(t, func(c *config.Config) { c.BulkSyncMax = 1; c.ImportSyncMax = 1 })
 	_, smallTok := small.userWithToken("admin@example.com", models.RoleAdmin)
 	small.user("one@example.com", models.RoleEmployee)
 	small.user("two@example.com", models.RoleEmployee)
@@ -93,6 +94,7 @@ func TestOpenAPIResponses(t *testing.T) {
 
 		{up, "POST", "/admin/users/import?dry_run=true", adminTok, "text/csv", "email,full_name,role\r\nasha@example.com,,\r\nnew@example.com,New,boss\r\n", 200},
 		{up, "POST", "/admin/users/import", adminTok, js, `{"rows":[{"email":"imported@example.com","full_name":"Im Ported","weekoffs":["sat"],"team":null}]}`, 200},
+		{small, "POST", "/admin/users/import", smallTok, "text/csv", "email,full_name\nnew1@example.com,New One\nnew2@example.com,New Two\n", 202},
 		{up, "POST", "/admin/users/import", adminTok, "multipart/form-data; boundary=B", "--B\r\nContent-Disposition: form-data; name=\"other\"\r\n\r\n1\r\n--B--\r\n", 400},
 		{up, "POST", "/admin/users/import", "", "text/csv", "email\n", 401},
 		{up, "POST", "/admin/users/import", empTok, "text/csv", "email\n", 403},
@@ -473,5 +475,6 @@ func guardCases(t *testing.T, up *app, adminTok string) []openAPICase {
 		{up, "PUT", "/admin/organisation/schedule", adminTok, js, monday, 409},
 		{up, "PATCH", "/admin/users/" + itoa(member.ID), adminTok, js, `{"weekoffs":["mon"],"full_name":"Guarded"}`, 409},
 		{up, "POST", "/admin/users/bulk", adminTok, js, `{"ids":[` + itoa(member.ID) + `],"set":{"is_active":false}}`, 409},
+		{up, "POST", "/admin/users/import", adminTok, "text/csv", "email,weekoffs\nguarded@example.com,mon\n", 409},
 	}
 }

@@ -22,8 +22,9 @@ import (
 func importCommand(ctx context.Context, e env, args []string) error {
 	fs := newFlags("import", e)
 	dryRun := fs.Bool("dry-run", false, "check the file and say what it would do; write nothing")
+	force := fs.Bool("force", false, "import even if it leaves a team with fewer working than its minimum (the history says forced)")
 	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "usage: weekoffs import [--dry-run] users.csv")
+		fmt.Fprintln(e.stderr, "usage: weekoffs import [--dry-run] [--force] users.csv")
 		fs.PrintDefaults()
 	}
 	cfg, log, err := setup(e, fs, flagsFirst(args), config.LoadDatabaseTool)
@@ -51,7 +52,7 @@ func importCommand(ctx context.Context, e env, args []string) error {
 	return withStore(ctx, cfg, log, false, func(store *models.Store) error {
 		start := time.Now()
 		progress := terminal(e.stderr)
-		opts := models.ImportOptions{DryRun: *dryRun}
+		opts := models.ImportOptions{DryRun: *dryRun, Force: *force}
 		if progress != nil {
 			opts.Progress = func(done, total int) { fmt.Fprintf(progress, "\rimported %d of %d rows", done, total) }
 		}
@@ -59,13 +60,16 @@ func importCommand(ctx context.Context, e env, args []string) error {
 		if progress != nil && !*dryRun {
 			fmt.Fprintln(progress)
 		}
-		if err != nil {
+		se, short := errors.AsType[*models.ShortError](err)
+		if err != nil && !short {
 			return fmt.Errorf("import: %w", err)
 		}
-		printImportReport(e.stdout, name, rep, time.Since(start))
-		switch n := len(rep.Errors); n {
-		case 0:
-		case 1:
+		printImportReport(e.stdout, name, rep, short, time.Since(start))
+		switch n := len(rep.Errors); {
+		case short:
+			return fmt.Errorf("import: %s would leave a team short on %d days; nothing was imported (--force imports it anyway)", name, len(se.Short))
+		case n == 0:
+		case n == 1:
 			return fmt.Errorf("import: %s has 1 problem; nothing was imported", name)
 		default:
 			return fmt.Errorf("import: %s has %d problems; nothing was imported", name, n)
@@ -75,17 +79,21 @@ func importCommand(ctx context.Context, e env, args []string) error {
 }
 
 // printImportReport writes what an import did, or would do, and every
-// problem, one a line.
-func printImportReport(w io.Writer, name string, rep *models.ImportReport, took time.Duration) {
+// problem, one a line: the days it leaves (or would leave) a team short
+// first; refused says the coverage guard stopped it.
+func printImportReport(w io.Writer, name string, rep *models.ImportReport, refused bool, took time.Duration) {
 	what := "imported"
 	switch {
-	case len(rep.Errors) > 0:
+	case len(rep.Errors) > 0 || refused:
 		what = "not imported"
 	case rep.DryRun:
 		what = "checked (dry run: nothing written)"
 	}
 	fmt.Fprintf(w, "%s: %d rows %s in %s: %d new, %d changed, %d unchanged\n",
 		name, rep.Rows, what, took.Round(time.Millisecond), rep.Create, rep.Update, rep.Unchanged)
+	for _, d := range rep.Short {
+		fmt.Fprintf(w, "%s, team %s: %d would work; it needs %d\n", d.Date, d.TeamName, d.Working, d.MinOnDuty)
+	}
 	for _, e := range rep.Errors {
 		if e.Field == "" {
 			fmt.Fprintf(w, "row %d: %s\n", e.Row, e.Msg)

@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/weekoffs/weekoffs/models/modelstest"
 )
 
@@ -28,20 +26,8 @@ func TestBulkJobSurvivesKill(t *testing.T) {
 	dbURL := modelstest.EmptyDatabaseURL(t)
 	env := envFor(dbURL)
 	env["BULK_BATCH_SIZE"], env["BULK_SYNC_MAX"], env["JOBS_RESCUE_AFTER"] = "250", "100", "3s"
-	first := startChild(t, env, "serve")
-	if _, logs, err := runCmd(t, env, "password1\n", "createuser", "--email", "admin@example.com", "--name", "Admin", "--role", "admin"); err != nil {
-		t.Fatalf("createuser: %v\n%s", err, logs)
-	}
-	conn, err := pgx.Connect(t.Context(), dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(t.Context())
 	const users = 30_000
-	if _, err := conn.Exec(t.Context(), `INSERT INTO users (email, full_name, password_hash)
-		SELECT 'user' || i || '@example.com', 'User ' || i, 'x' FROM generate_series(1, $1::int) AS i`, users); err != nil {
-		t.Fatal(err)
-	}
+	first, conn := jobWorld(t, env, dbURL, users)
 
 	client := &http.Client{Timeout: 30 * time.Second}
 	tok := signInAPI(t, client, first.base, "admin@example.com", "password1")
@@ -63,31 +49,11 @@ func TestBulkJobSurvivesKill(t *testing.T) {
 		t.Fatalf("got %d, job %+v; want 202 and a job of %d", res.StatusCode, queued.Job, users)
 	}
 
-	progress := func() (done int64, finished bool) {
-		err := conn.QueryRow(t.Context(), "SELECT done, finished_at IS NOT NULL FROM job_progress WHERE job_id = $1", queued.Job.ID).Scan(&done, &finished)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return done, finished
-	}
-	var before int64
-	if !modelstest.Eventually(t, 60*time.Second, func() bool { before, _ = progress(); return before > 0 }) {
-		t.Fatalf("the job did not start\n%s", first.logs)
-	}
-	first.kill()
-	before, finished := progress()
-	if finished || before >= users {
-		t.Fatalf("the job finished (%d of %d) before the instance was killed; make it longer", before, users)
-	}
+	progress := jobProgress(t, conn, queued.Job.ID)
+	before := killMidJob(t, first, progress, users, 60*time.Second)
 	t.Logf("killed the instance with %d of %d users done", before, users)
 
-	second := startChild(t, env, "serve")
-	restarted := time.Now()
-	if !modelstest.Eventually(t, 120*time.Second, func() bool { _, finished := progress(); return finished }) {
-		done, _ := progress()
-		t.Fatalf("the job did not finish on the second instance: %d of %d\n%s", done, users, second.logs)
-	}
-	t.Logf("the second instance finished the job %s after it started", time.Since(restarted).Round(time.Second))
+	restartFinishes(t, env, progress, users, 120*time.Second)
 	var state string
 	if !modelstest.Eventually(t, 30*time.Second, func() bool {
 		err := conn.QueryRow(t.Context(), "SELECT state FROM river_job WHERE id = $1", queued.Job.ID).Scan(&state)

@@ -3,18 +3,20 @@
 // survives its instance (another one finishes it), runs each piece of its
 // work once, and reports its progress (models.Job).
 //
-// Every kind of job here is a batch job: when it is queued, in the same
+// Every kind of job here but the import is a batch job: when it is queued, in the same
 // transaction as River's row, its work is fixed as numbered batches of
 // items (models.Store.QueueJobBatches); its worker applies one batch per
 // transaction, and that transaction also deletes the batch and counts it
 // into the job's progress (models.Store.BatchDone). A batch is therefore
 // applied exactly once, whichever instance works it and however often the
-// job is started again.
+// job is started again. An import (import.go) is all or nothing: its rows
+// wait in its batches too, but it applies them all in one transaction that
+// also deletes them.
 //
-// Adding a kind (an import of a CSV file, say) takes:
+// Adding a batch kind takes:
 //
 //  1. an args type: a struct with what every batch needs, and a Kind
-//     method naming the kind ("import_users");
+//     method naming the kind ("bulk_change_users");
 //  2. a function applying one batch in its transaction:
 //     func(ctx context.Context, tx pgx.Tx, args A, items json.RawMessage) (done int, errs []models.JobItemError, err error);
 //  3. one line in New: addBatchKind(workers, c, apply);
@@ -45,6 +47,9 @@ type Options struct {
 	// SyncMax is the most users a bulk change changes in the request; a
 	// larger one becomes a job.
 	SyncMax int
+	// ImportSyncMax is the most rows an import applies in the request; a
+	// larger one becomes a job.
+	ImportSyncMax int
 	// BatchSize is how many items a job applies per transaction.
 	BatchSize int
 	// Parallel is how many batches of one job are applied at once, each
@@ -79,6 +84,7 @@ func New(store *models.Store, opts Options, log *slog.Logger) (*Client, error) {
 	c := &Client{store: store, opts: opts, log: log, stopping: make(chan struct{})}
 	workers := river.NewWorkers()
 	addBatchKind(workers, c, c.applyUserChange)
+	river.AddWorker(workers, &importWorker{c: c})
 	rc, err := river.NewClient(riverpgxv5.New(store.Pool()), &river.Config{
 		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 2}},
 		Workers: workers,
