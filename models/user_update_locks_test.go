@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -182,5 +183,59 @@ func TestRenameKeepingTeamSkipsGuard(t *testing.T) {
 	}
 	if after.FullName != "Renamed" || after.TeamID == nil || *after.TeamID != desk.ID {
 		t.Errorf("got %+v, want renamed and still in the desk", after)
+	}
+}
+
+// TestImportLocksAdminsInIDOrder runs an import that demotes admin X
+// while another writer locks the active admins in id order and has the
+// first, Y, so far. Y was
+// renamed after X was made, so a table scan meets X first: an import that
+// locked the admins in the scan's order would hold X and wait for Y while
+// the other waits for X, and PostgreSQL would abort one (40P01).
+func TestImportLocksAdminsInIDOrder(t *testing.T) {
+	t.Parallel()
+	cfg := modelstest.Config(t)
+	s := modelstest.Open(t, cfg, nil)
+	ctx := t.Context()
+	var admins []*models.User
+	for _, email := range []string{"y@example.com", "x@example.com"} {
+		in := newUser(email)
+		in.Role = ptr("admin")
+		u, err := s.CreateUser(ctx, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		admins = append(admins, u)
+	}
+	y, x := admins[0], admins[1]
+	if _, err := s.UpdateUser(ctx, y.ID, models.UserInput{FullName: ptr("Renamed")}, 0); err != nil {
+		t.Fatal(err)
+	}
+	f, err := models.ParseUsersCSV(strings.NewReader("email,role\nx@example.com,employee\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	other := lockingTx(t, cfg.DatabaseURL)
+	if _, err := other.Exec(ctx, "SELECT id FROM users WHERE id = $1 FOR UPDATE", y.ID); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := s.ImportUsers(ctx, f, models.ImportOptions{})
+		done <- err
+	}()
+	waitForLockWait(t, cfg.DatabaseURL)
+	if _, err := other.Exec(ctx, "SELECT id FROM users WHERE id = $1 FOR UPDATE", x.ID); err != nil {
+		t.Fatalf("the other writer locking the next admin: %v", err)
+	}
+	if err := other.Rollback(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("import: got %v, want no error", err)
+	}
+	if after, err := s.UserByID(ctx, x.ID); err != nil || after.Role != models.RoleEmployee {
+		t.Errorf("x after the import: got %+v (%v), want an employee", after, err)
 	}
 }
