@@ -126,6 +126,9 @@ func (s *Store) importIn(ctx context.Context, tx pgx.Tx, f *ImportFile, opts Imp
 	if err := loadImportRows(ctx, tx, rows, today); err != nil {
 		return nil, false, fmt.Errorf("import users: %w", err)
 	}
+	if err := lockImportTeams(ctx, tx); err != nil {
+		return nil, false, fmt.Errorf("import users: %w", err)
+	}
 	dbErrs, err := importProblems(ctx, tx)
 	if err != nil {
 		return nil, false, fmt.Errorf("import users: %w", err)

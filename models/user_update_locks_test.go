@@ -239,3 +239,56 @@ func TestImportLocksAdminsInIDOrder(t *testing.T) {
 		t.Errorf("x after the import: got %+v (%v), want an employee", after, err)
 	}
 }
+
+// TestImportLocksTeamsBeforeAdmins runs an import that demotes admin X
+// and renames a member of a team with a minimum, while a bulk
+// deactivation holds that team's lock and is about to lock the active
+// admins (GuardBulkChange, then GuardLastAdmin). An import that locked the
+// admins before the team would hold what the bulk change waits for while
+// waiting for its team, and PostgreSQL would abort one (40P01).
+func TestImportLocksTeamsBeforeAdmins(t *testing.T) {
+	t.Parallel()
+	cfg := modelstest.Config(t)
+	s := modelstest.Open(t, cfg, nil)
+	ctx := t.Context()
+	for _, email := range []string{"y@example.com", "x@example.com"} {
+		in := newUser(email)
+		in.Role = ptr("admin")
+		if _, err := s.CreateUser(ctx, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	desk, err := s.CreateTeam(ctx, models.TeamInput{Name: ptr("Desk"), MinOnDuty: ptr(1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := newUser("e@example.com")
+	in.TeamID = &desk.ID
+	if _, err := s.CreateUser(ctx, in); err != nil {
+		t.Fatal(err)
+	}
+	f, err := models.ParseUsersCSV(strings.NewReader("email,role,full_name\nx@example.com,employee,Ex Admin\ne@example.com,employee,Renamed\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	bulk := lockingTx(t, cfg.DatabaseURL)
+	if _, err := bulk.Exec(ctx, "SELECT id FROM teams WHERE id = $1 FOR NO KEY UPDATE", desk.ID); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := s.ImportUsers(ctx, f, models.ImportOptions{})
+		done <- err
+	}()
+	waitForLockWait(t, cfg.DatabaseURL)
+	if _, err := bulk.Exec(ctx, "SELECT id FROM users WHERE role = 'admin' AND is_active ORDER BY id FOR UPDATE"); err != nil {
+		t.Fatalf("the bulk change locking the admins: %v", err)
+	}
+	if err := bulk.Rollback(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("import: got %v, want no error", err)
+	}
+}
