@@ -7,6 +7,7 @@ import (
 	"context"
 	"database/sql"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/url"
 	"os"
@@ -94,8 +95,25 @@ func serverConfig(t testing.TB) pgtestdb.Config {
 // change to any of them makes a new template.
 type migrator struct{}
 
+// Hash covers each migration's name as well as its text: pgtestdb's
+// HashDirs reads the texts only, so a migration renumbered kept a template
+// migrated under its old number, which goose then refused as out of order.
 func (migrator) Hash() (string, error) {
-	return common.HashDirs(models.Migrations(), "*.sql", ".")
+	files := models.Migrations()
+	names, err := fs.Glob(files, "*.sql")
+	if err != nil {
+		return "", err
+	}
+	h := common.NewRecursiveHash()
+	for _, name := range names {
+		text, err := fs.ReadFile(files, name)
+		if err != nil {
+			return "", err
+		}
+		h.Add([]byte(name))
+		h.Add(text)
+	}
+	return h.String(), nil
 }
 
 func (migrator) Migrate(ctx context.Context, db *sql.DB, _ pgtestdb.Config) error {
