@@ -12,6 +12,7 @@ import (
 
 	"github.com/weekoffs/weekoffs/models"
 	"github.com/weekoffs/weekoffs/models/modelstest"
+	"github.com/weekoffs/weekoffs/models/schedule"
 )
 
 // lockingTx is a transaction of the test's own on the database at url,
@@ -290,5 +291,55 @@ func TestImportLocksTeamsBeforeAdmins(t *testing.T) {
 	}
 	if err := <-done; err != nil {
 		t.Fatalf("import: got %v, want no error", err)
+	}
+}
+
+// TestCancelMovedBeforeRowLock cancels a person's planned change that gives
+// them their Wednesdays back, while another write moves them, between the
+// guard's reading of their team and the lock on their row, into a team
+// whose only member they become. Cancelled there, every Wednesday from
+// that date would leave the desk with nobody: the cancel tries again from
+// the new team, and the guard refuses it.
+func TestCancelMovedBeforeRowLock(t *testing.T) {
+	t.Parallel()
+	cfg := modelstest.Config(t)
+	s := modelstest.Open(t, cfg, nil)
+	ctx := t.Context()
+	desk, err := s.CreateTeam(ctx, models.TeamInput{Name: ptr("Desk"), MinOnDuty: ptr(1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := newUser("mover@example.com")
+	in.Weekoffs = ptr([]string{"wednesday"})
+	u, err := s.CreateUser(ctx, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	later := schedule.Today(time.Now(), time.UTC).AddDays(14)
+	if _, err := s.SetUserSchedule(ctx, u.ID, models.ScheduleInput{Rules: schedule.Rules{}, EffectiveFrom: later}, 0); err != nil {
+		t.Fatal(err)
+	}
+	view, err := s.UserScheduleView(ctx, u.ID)
+	if err != nil || len(view.Upcoming) != 1 {
+		t.Fatalf("the planned change: %+v (%v)", view.Upcoming, err)
+	}
+	planned := view.Upcoming[0].ID
+
+	moved := false
+	s.SetBeforeUserLock(func(id int64) {
+		if moved || id != u.ID {
+			return
+		}
+		moved = true
+		if err := s.GormDB().Exec("UPDATE users SET team_id = ? WHERE id = ?", desk.ID, u.ID).Error; err != nil {
+			t.Error(err)
+		}
+	})
+	err = s.CancelUserSchedule(ctx, u.ID, planned, false)
+	if _, short := errors.AsType[*models.ShortError](err); !short {
+		t.Fatalf("cancelling after the move into the desk: got %v, want a ShortError", err)
+	}
+	if view, err = s.UserScheduleView(ctx, u.ID); err != nil || len(view.Upcoming) != 1 {
+		t.Errorf("after the refused cancel: upcoming %+v (%v), want the planned change kept", view.Upcoming, err)
 	}
 }
