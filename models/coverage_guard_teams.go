@@ -71,6 +71,14 @@ func guardMembersTeams(ctx context.Context, db guardDB, members string, args []a
 	return g, nil
 }
 
+// lockedTeams are the teams the guard locked; none for a nil guard.
+func (g *scopeGuard) lockedTeams() []int64 {
+	if g == nil {
+		return []int64{}
+	}
+	return g.only
+}
+
 // guards reports whether the guard locked team (0: none).
 func (g *scopeGuard) guards(team int64) bool {
 	return g != nil && slices.Contains(g.only, team)

@@ -44,6 +44,11 @@ type Store struct {
 	// sampler keeps the sample of search texts that picks a search's index keys.
 	sampler searchSampler
 
+	// beforeUserLock, set only by tests (export_test.go), runs in update
+	// between the locks taken before the user's row and the row's own,
+	// with the user's id: where another write can still change the user.
+	beforeUserLock func(id int64)
+
 	stopMonitor context.CancelFunc
 	monitorDone chan struct{}
 	closeOnce   sync.Once

@@ -9,7 +9,6 @@ import (
 	"unicode/utf8"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 )
 
 // MaxNameLength bounds full names, in characters.
@@ -210,9 +209,8 @@ func (s *Store) CreateUser(ctx context.Context, in UserInput) (*User, error) {
 }
 
 // UpdateUser applies the given fields to a user; ifVersion works as in
-// SetWeekoffs. It refuses to demote or deactivate the last active admin,
-// locking the admins' rows so that two admins demoting each other at once
-// cannot both succeed.
+// SetWeekoffs. It refuses to demote or deactivate the last active admin
+// (update).
 func (s *Store) UpdateUser(ctx context.Context, id int64, in UserInput, ifVersion int) (*User, error) {
 	if in.Email != nil {
 		return nil, invalid("email", "Email cannot be changed", "extra_forbidden")
@@ -228,18 +226,5 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, in UserInput, ifVersio
 		}
 		return u, err
 	}
-	return s.update(ctx, id, ifVersion, ch, in.Force, func(tx *gorm.DB, before *User) error {
-		if !ch.demotes() || !before.IsAdmin() || !before.IsActive {
-			return nil
-		}
-		var admins []int64
-		if err := tx.Model(&User{}).Clauses(clause.Locking{Strength: "UPDATE"}).
-			Where("role = ? AND is_active", RoleAdmin).Order("id").Pluck("id", &admins).Error; err != nil {
-			return err
-		}
-		if len(admins) == 1 && admins[0] == id {
-			return ErrLastAdmin
-		}
-		return nil
-	})
+	return s.update(ctx, id, ifVersion, ch, in.Force)
 }

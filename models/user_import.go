@@ -126,6 +126,9 @@ func (s *Store) importIn(ctx context.Context, tx pgx.Tx, f *ImportFile, opts Imp
 	if err := loadImportRows(ctx, tx, rows, today); err != nil {
 		return nil, false, fmt.Errorf("import users: %w", err)
 	}
+	if err := lockImportTeams(ctx, tx); err != nil {
+		return nil, false, fmt.Errorf("import users: %w", err)
+	}
 	dbErrs, err := importProblems(ctx, tx)
 	if err != nil {
 		return nil, false, fmt.Errorf("import users: %w", err)
@@ -274,11 +277,12 @@ SELECT b.*,
 // importProblemsSQL finds the problems of the planned rows that need the
 // database: unknown teams, new users without a name, and a file that would
 // leave no active admin (which names each row that demotes or deactivates
-// one). The admins are locked first, as UpdateUser locks them, so that an
-// import and a demotion at once cannot both pass the check.
+// one). The admins are locked first, in id order as every write that can
+// demote one locks them (user_update_locks.go, GuardLastAdmin), so that an
+// import and a demotion at once cannot both pass the check, nor deadlock.
 const importProblemsSQL = `
 WITH admins AS MATERIALIZED (
-    SELECT id FROM users WHERE role = 'admin' AND is_active FOR UPDATE
+    SELECT id FROM users WHERE role = 'admin' AND is_active ORDER BY id FOR UPDATE
 ), after AS (
     SELECT count(*) AS n FROM (
         SELECT 1 FROM users u JOIN admins a ON a.id = u.id LEFT JOIN import_plan p ON p.user_id = u.id

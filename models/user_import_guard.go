@@ -15,6 +15,17 @@ const importGuardedSQL = `
 SELECT EXISTS (SELECT 1 FROM import_plan p JOIN teams t ON t.id IN (p.team_id, p.old_team)
                 WHERE p.changes AND t.min_on_duty > 0)`
 
+// lockImportTeams locks, in id order, the teams with a minimum when the
+// planned import changes someone in one, before importProblems locks the
+// active admins: teams before admins, the order of every write of users
+// (user_update_locks.go), or an import and a bulk deactivation could each
+// hold what the other waits for. applyGuarded's guard locks them again.
+func lockImportTeams(ctx context.Context, tx pgx.Tx) error {
+	_, err := tx.Exec(ctx, `SELECT t.id FROM teams t WHERE t.min_on_duty > 0 AND (`+importGuardedSQL+`)
+		ORDER BY t.id FOR NO KEY UPDATE OF t`)
+	return err
+}
+
 // importForcedSQL marks forced the history rows this transaction wrote
 // (changed_at is its now()) for people of the teams left short ($1).
 const importForcedSQL = `

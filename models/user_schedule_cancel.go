@@ -31,28 +31,15 @@ SELECT gone.user_id, $3::bigint, $4::text, 'schedule',
 // it in the same transaction and refuses with a ShortError unless force,
 // when the history row says it was forced.
 func (s *Store) CancelUserSchedule(ctx context.Context, userID, scheduleID int64, force bool) error {
-	actor := actorFrom(ctx)
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		guard, err := guardMembersTeams(ctx, tx, "SELECT $1::bigint", []any{userID})
-		if err != nil {
-			return err
+	var err error
+	for range updateAttempts {
+		if err = s.cancelUserSchedule(ctx, userID, scheduleID, force); !errors.Is(err, errRelock) {
+			break
 		}
-		batch := &pgx.Batch{}
-		batch.Queue(cancelUserScheduleSQL, userID, scheduleID, actor.id(), string(actor.Via))
-		batch.Queue(refreshUserSQL, userID)
-		results := tx.SendBatch(ctx, batch)
-		tag, err := results.Exec()
-		if closeErr := results.Close(); err == nil {
-			err = closeErr
-		}
-		if err != nil {
-			return err
-		}
-		if tag.RowsAffected() != 1 {
-			return errRefused
-		}
-		return guard.checkMarking(ctx, tx, force, []int64{userID})
-	})
+	}
+	if errors.Is(err, errRelock) {
+		return ErrStale
+	}
 	if _, short := errors.AsType[*ShortError](err); short {
 		return err
 	}
@@ -74,4 +61,47 @@ func (s *Store) CancelUserSchedule(ctx context.Context, userID, scheduleID int64
 		return ErrNotFound
 	}
 	return ErrScheduleNotFound
+}
+
+// cancelUserSchedule is one try of CancelUserSchedule. The guard locks the
+// user's team before the statement locks the user's row, the order of every
+// guarded write; a user moved into another guarded team in between is
+// errRelock, and the caller tries again from the new team.
+func (s *Store) cancelUserSchedule(ctx context.Context, userID, scheduleID int64, force bool) error {
+	actor := actorFrom(ctx)
+	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		guard, err := guardMembersTeams(ctx, tx, "SELECT $1::bigint", []any{userID})
+		if err != nil {
+			return err
+		}
+		if s.beforeUserLock != nil {
+			s.beforeUserLock(userID)
+		}
+		batch := &pgx.Batch{}
+		batch.Queue(cancelUserScheduleSQL, userID, scheduleID, actor.id(), string(actor.Via))
+		batch.Queue(refreshUserSQL, userID)
+		batch.Queue(`SELECT EXISTS (SELECT 1 FROM users u JOIN teams t ON t.id = u.team_id
+			WHERE u.id = $1 AND u.is_active AND u.role = 'employee' AND t.min_on_duty > 0
+			  AND NOT t.id = ANY($2::bigint[]))`, userID, guard.lockedTeams())
+		results := tx.SendBatch(ctx, batch)
+		tag, err := results.Exec()
+		var moved bool
+		if err == nil {
+			if _, err = results.Exec(); err == nil {
+				err = results.QueryRow().Scan(&moved)
+			}
+		}
+		if closeErr := results.Close(); err == nil {
+			err = closeErr
+		}
+		switch {
+		case err != nil:
+			return err
+		case tag.RowsAffected() != 1:
+			return errRefused
+		case moved:
+			return errRelock
+		}
+		return guard.checkMarking(ctx, tx, force, []int64{userID})
+	})
 }

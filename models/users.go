@@ -100,22 +100,24 @@ func (s *Store) ChangePassword(ctx context.Context, id int64, current, next stri
 	if err != nil {
 		return err
 	}
-	_, err = s.update(ctx, id, 0, userChange{PasswordHash: &hash}, false, nil)
+	_, err = s.update(ctx, id, 0, userChange{PasswordHash: &hash}, false)
 	return err
 }
 
 // update writes columns of one user in a transaction that locks the row,
-// checks ifVersion (0 skips the check) and guard (which may refuse the
-// change by returning an error), bumps the version, and records the changed
-// fields in the user's history. New week-offs become the user's own
-// schedule from today; a new team may change the days in force. A change
-// that could take a working day from the user's team (their days, their
-// team, deactivating them, making them an admin) is checked by the coverage
-// guard in the same transaction, and refused with a ShortError unless force
-// (coverage_guard_teams.go). Any failure, the history's included, leaves
-// the user unchanged.
-func (s *Store) update(ctx context.Context, id int64, ifVersion int, ch userChange, force bool, guard func(tx *gorm.DB, before *User) error) (*User, error) {
-	up := userUpdate{id: id, ifVersion: ifVersion, ch: ch, weekoffs: ch.Weekoffs, force: force, guard: guard}
+// checks ifVersion (0 skips the check), bumps the version, and records the
+// changed fields in the user's history. It refuses to demote or deactivate
+// the last active admin (ErrLastAdmin), locking the admins first, so that
+// two admins demoting each other at once cannot both succeed. New
+// week-offs become the user's own schedule from today; a new team may
+// change the days in force. A change that could take a working day from
+// the user's team (their days, their team, deactivating them, making them
+// an admin) is checked by the coverage guard in the same transaction, and
+// refused with a ShortError unless force (coverage_guard_teams.go). The
+// order of the locks is in user_update_locks.go. Any failure, the
+// history's included, leaves the user unchanged.
+func (s *Store) update(ctx context.Context, id int64, ifVersion int, ch userChange, force bool) (*User, error) {
+	up := userUpdate{id: id, ifVersion: ifVersion, ch: ch, weekoffs: ch.Weekoffs, force: force}
 	up.ch.Weekoffs = nil
 	if up.weekoffs != nil && up.ch.empty() {
 		// The one-statement path of SetWeekoffs, guarded as it is.
@@ -123,9 +125,17 @@ func (s *Store) update(ctx context.Context, id int64, ifVersion int, ch userChan
 	}
 	var after User
 	err := s.db.WithContext(ctx).Connection(func(conn *gorm.DB) error {
-		return conn.Transaction(func(tx *gorm.DB) error {
-			return s.updateIn(ctx, conn.Statement.ConnPool.(*sql.Conn), tx, up, &after)
-		})
+		for try := 1; ; try++ {
+			err := conn.Transaction(func(tx *gorm.DB) error {
+				return s.updateIn(ctx, conn.Statement.ConnPool.(*sql.Conn), tx, up, &after)
+			})
+			if !errors.Is(err, errRelock) {
+				return err
+			}
+			if try == updateAttempts {
+				return fmt.Errorf("%w (%w)", ErrStale, err)
+			}
+		}
 	})
 	if _, short := errors.AsType[*ShortError](err); short || errors.Is(err, ErrNotFound) || errors.Is(err, ErrStale) || errors.Is(err, ErrLastAdmin) {
 		return nil, err
@@ -147,32 +157,17 @@ type userUpdate struct {
 	ch        userChange // the stored fields, without the week-offs
 	weekoffs  *Weekdays  // new week-offs, written as a schedule
 	force     bool
-	guard     func(tx *gorm.DB, before *User) error
 }
 
-// reduces reports whether the update can take a working day from the
-// user's team: moving in, activating or making an employee only adds.
-func (up userUpdate) reduces() bool {
-	ch := up.ch
-	return up.weekoffs != nil || ch.TeamID != nil || (ch.IsActive != nil && !*ch.IsActive) || (ch.Role != nil && *ch.Role != RoleEmployee)
-}
-
-// updateIn is update's transaction, tx on conn, which reads into after.
+// updateIn is update's transaction, tx on conn, which reads into after;
+// errRelock asks for another try.
 func (s *Store) updateIn(ctx context.Context, conn *sql.Conn, tx *gorm.DB, up userUpdate, after *User) error {
-	var cover *scopeGuard
-	lockTeam := func() error {
-		return onPgx(conn, func(c *pgx.Conn) (err error) {
-			cover, err = guardMembersTeams(ctx, c, "SELECT $1::bigint", []any{up.id})
-			return err
-		})
-	}
-	if up.reduces() {
-		if err := lockTeam(); err != nil {
-			return err
-		}
+	locks, err := s.lockBeforeUser(ctx, conn, tx, up)
+	if err != nil {
+		return err
 	}
 	var before User
-	err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Take(&before, up.id).Error
+	err = tx.Clauses(clause.Locking{Strength: "UPDATE"}).Take(&before, up.id).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return ErrNotFound
 	}
@@ -182,23 +177,17 @@ func (s *Store) updateIn(ctx context.Context, conn *sql.Conn, tx *gorm.DB, up us
 	if up.ifVersion != 0 && before.Version != up.ifVersion {
 		return ErrStale
 	}
-	if up.reduces() && before.IsActive && before.Role == RoleEmployee && before.TeamID != nil && !cover.guards(*before.TeamID) {
-		// Moved into another team between the lock and the row's: that
-		// team, now that the row is locked and cannot move again.
-		if err := lockTeam(); err != nil {
-			return err
-		}
+	if err := checkLocks(tx, up, locks, &before); err != nil {
+		return err
 	}
-	if up.guard != nil {
-		if err := up.guard(tx, &before); err != nil {
-			return err
-		}
+	if err := up.lastAdmin(locks, &before); err != nil {
+		return err
 	}
 	if err := s.writeUpdate(ctx, tx, up, &before, after); err != nil {
 		return err
 	}
-	if cover != nil {
-		err := onPgx(conn, func(c *pgx.Conn) error { return cover.checkMarking(ctx, c, up.force, []int64{up.id}) })
+	if locks.cover != nil {
+		err := onPgx(conn, func(c *pgx.Conn) error { return locks.cover.checkMarking(ctx, c, up.force, []int64{up.id}) })
 		if err != nil {
 			return err
 		}

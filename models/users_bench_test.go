@@ -2,6 +2,7 @@ package models_test
 
 import (
 	"context"
+	"strconv"
 	"testing"
 
 	"github.com/weekoffs/weekoffs/models"
@@ -48,4 +49,39 @@ func BenchmarkUserByEmail(b *testing.B) {
 			i++
 		}
 	})
+}
+
+// BenchmarkSaveUserForm saves a member of a team of 1,000 with a minimum
+// as the admin's user form does: a new name, and every other field as it
+// is, the team's id among them. Such a save cannot take a working day from
+// the team, so it neither locks nor counts it.
+func BenchmarkSaveUserForm(b *testing.B) {
+	s := modelstest.Store(b)
+	ctx := context.Background()
+	if _, err := s.Seed(ctx, 1000, "bench-password", nil); err != nil {
+		b.Fatalf("seed: %v", err)
+	}
+	one := 1
+	name := "Desk"
+	team, err := s.CreateTeam(ctx, models.TeamInput{Name: &name, MinOnDuty: &one})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := s.GormDB().Exec("UPDATE users SET team_id = ? WHERE role = 'employee'", team.ID).Error; err != nil {
+		b.Fatal(err)
+	}
+	u, err := s.UserByEmail(ctx, models.SeedEmployeeEmail(500))
+	if err != nil {
+		b.Fatal(err)
+	}
+	role, active := "employee", true
+	i := 0
+	for b.Loop() {
+		full := "Renamed " + strconv.Itoa(i)
+		in := models.UserInput{FullName: &full, Role: &role, IsActive: &active, TeamID: &team.ID}
+		if _, err := s.UpdateUser(ctx, u.ID, in, 0); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
 }
