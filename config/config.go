@@ -73,6 +73,9 @@ type Config struct {
 	// BulkBatchSize is BULK_BATCH_SIZE: how many users a bulk job changes
 	// per transaction.
 	BulkBatchSize int
+	// BulkParallel is BULK_PARALLEL: how many batches of one bulk job are
+	// applied at once, each in its own transaction on its own connection.
+	BulkParallel int
 	// JobsRescueAfter is JOBS_RESCUE_AFTER: how long a job may stay running
 	// before River takes its instance for dead and lets another work it.
 	JobsRescueAfter time.Duration
@@ -131,6 +134,7 @@ func load(getenv func(string) string, signs bool) (Config, error) {
 		LogLevel:            r.oneOf("LOG_LEVEL", "info", []string{"debug", "info", "warn", "error"}),
 		BulkSyncMax:         r.intRange("BULK_SYNC_MAX", 5000, 1, 100_000),
 		BulkBatchSize:       r.intRange("BULK_BATCH_SIZE", 5000, 1, 100_000),
+		BulkParallel:        r.intRange("BULK_PARALLEL", 2, 1, 16),
 		ImportSyncMax:       r.intRange("IMPORT_SYNC_MAX", 5000, 1, 100_000),
 		JobsRescueAfter:     r.duration("JOBS_RESCUE_AFTER", 15*time.Minute, time.Second),
 	}

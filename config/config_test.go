@@ -22,6 +22,9 @@ func TestLoadDefaults(t *testing.T) {
 	if cfg.ListenAddr != "127.0.0.1:8080" || cfg.WeekoffsMax != 2 || cfg.DatabaseURL != config.DefaultDatabaseURL {
 		t.Errorf("defaults: got %+v", cfg)
 	}
+	if cfg.BulkParallel != 2 {
+		t.Errorf("BulkParallel: got %d, want 2", cfg.BulkParallel)
+	}
 	if cfg.PoolMax < 8 {
 		t.Errorf("PoolMax: got %d, want at least 8", cfg.PoolMax)
 	}
@@ -79,6 +82,7 @@ func TestLoadNamesTheBadVariable(t *testing.T) {
 		{"DB_POOL_MAX", "zero", "DB_POOL_MAX: \"zero\" is not a whole number"},
 		{"DB_POOL_MAX", "0", "DB_POOL_MAX: 0 is out of range"},
 		{"WEEKOFFS_MAX", "8", "WEEKOFFS_MAX: 8 is out of range"},
+		{"BULK_PARALLEL", "0", "BULK_PARALLEL: 0 is out of range"},
 		{"POOL_MONITOR_INTERVAL", "often", "POOL_MONITOR_INTERVAL: \"often\" is not a duration"},
 		{"APP_ENV", "staging", "APP_ENV: \"staging\" is not one of"},
 		{"DB_QUERY_EXEC_MODE", "fast", "DB_QUERY_EXEC_MODE: \"fast\" is not one of"},
@@ -105,12 +109,13 @@ func TestLoadSettings(t *testing.T) {
 	cfg, err := config.Load(envOf(map[string]string{
 		"SECRET_KEY": goodKey, "LISTEN_ADDR": "0.0.0.0:9000", "DB_POOL_MAX": "3",
 		"WEEKOFFS_MAX": "3", "POOL_MONITOR_INTERVAL": "250ms", "SESSION_IDLE": "15m", "SESSION_ABSOLUTE": "8h",
+		"BULK_PARALLEL": "4",
 	}))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if cfg.ListenAddr != "0.0.0.0:9000" || cfg.PoolMax != 3 || cfg.WeekoffsMax != 3 || cfg.PoolMonitorInterval != 250*time.Millisecond ||
-		cfg.SessionIdle != 15*time.Minute || cfg.SessionAbsolute != 8*time.Hour {
+		cfg.SessionIdle != 15*time.Minute || cfg.SessionAbsolute != 8*time.Hour || cfg.BulkParallel != 4 {
 		t.Errorf("got %+v", cfg)
 	}
 }

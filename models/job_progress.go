@@ -104,13 +104,18 @@ func jobState(river string, lastBatchIn bool) JobState {
 // queueBatchesSQL writes a job's progress row and its work in batches of
 // :size items, from the query %s, which gives one column, item, in its
 // order, ord. :job is the job, :kind its kind, :actor who asked; they are
-// numbered after the arguments of %s, which start at $1.
+// numbered after the arguments of %s, which start at $1. The items are
+// read once, in order, into one array that is cut into slices: numbering
+// them with row_number() and grouping by batch sorted the million ids of
+// a bulk change twice (on disk, past work_mem) and took twice as long.
 const queueBatchesSQL = `
-WITH items AS (
-    SELECT item, row_number() OVER (ORDER BY ord) - 1 AS n FROM (%s) AS src
+WITH items AS MATERIALIZED (
+    SELECT ARRAY(SELECT item FROM (%s) AS src ORDER BY ord) AS a
 ), batches AS (
     INSERT INTO job_batches (job_id, batch, items)
-    SELECT :job::bigint, n / :size::int, jsonb_agg(item ORDER BY n) FROM items GROUP BY n / :size::int
+    SELECT :job::bigint, b, to_jsonb(a[b * :size::int + 1 : (b + 1) * :size::int])
+      FROM items, generate_series(0, (cardinality(a) - 1) / :size::int) AS b
+     WHERE cardinality(a) > 0
     RETURNING jsonb_array_length(items) AS size
 )
 INSERT INTO job_progress (job_id, kind, total, created_by, finished_at)
@@ -128,6 +133,11 @@ func (s *Store) QueueJobBatches(ctx context.Context, tx pgx.Tx, jobID int64, kin
 	query := strings.NewReplacer(":job", param(1), ":kind", param(2), ":size", param(3), ":actor", param(4)).
 		Replace(fmt.Sprintf(queueBatchesSQL, itemsSQL))
 	all := append(slices.Clip(args), jobID, kind, batchSize, actorFrom(ctx).id())
+	// One pass over up to millions of rows: compiling it (jit) costs more
+	// than it saves.
+	if _, err := tx.Exec(ctx, "SET LOCAL jit = off"); err != nil {
+		return 0, fmt.Errorf("queue job %d: %w", jobID, err)
+	}
 	var total int64
 	if err := tx.QueryRow(ctx, query, all...).Scan(&total); err != nil {
 		return 0, fmt.Errorf("queue job %d: %w", jobID, err)

@@ -125,6 +125,15 @@ func (s *Store) ApplyBulkChange(ctx context.Context, tx pgx.Tx, ids []int64, ch 
 	if ch.TeamID != nil {
 		team = *ch.TeamID
 	}
+	// Planned for its own 5,000 ids, the statement's estimated cost is far
+	// above jit_above_cost, and compiling it took 0.2 s of a 2.2 s batch.
+	// Such custom plans are made for the first five executions of the
+	// prepared statement on each connection of the pool (later ones use
+	// the generic plan, which is not compiled), and for every request that
+	// applies a change at once.
+	if _, err := tx.Exec(ctx, "SET LOCAL jit = off"); err != nil {
+		return 0, nil, fmt.Errorf("bulk change: %w", err)
+	}
 	actor := actorFrom(ctx)
 	var changed int64
 	var fast bool

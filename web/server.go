@@ -70,7 +70,8 @@ func NewServer(cfg config.Config, store *models.Store, log *slog.Logger) (*Serve
 	s.pageResponder = s.respondPage
 	var err error
 	s.jobs, err = jobs.New(store, jobs.Options{
-		SyncMax: cfg.BulkSyncMax, ImportSyncMax: cfg.ImportSyncMax, BatchSize: cfg.BulkBatchSize, RescueAfter: cfg.JobsRescueAfter,
+		SyncMax: cfg.BulkSyncMax, ImportSyncMax: cfg.ImportSyncMax, BatchSize: cfg.BulkBatchSize, Parallel: cfg.BulkParallel,
+		RescueAfter: cfg.JobsRescueAfter,
 		// Statements unprepared mean PgBouncer in transaction mode
 		// (docs/DEPLOY.md), where River's LISTEN would hear nothing.
 		PollOnly: cfg.QueryExecMode == "exec" || cfg.QueryExecMode == "simple_protocol",

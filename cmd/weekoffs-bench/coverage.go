@@ -56,7 +56,7 @@ func coverageFixtures(ctx context.Context, dbURL string, now time.Time) (*covera
 			ON CONFLICT DO NOTHING`, now.AddDate(0, 0, -1)); err != nil {
 			return nil, fmt.Errorf("coverage team schedules: %w", err)
 		}
-		for _, sql := range []string{"UPDATE teams SET min_on_duty = 1 WHERE id = 1", "ANALYZE users", "ANALYZE schedules"} {
+		for _, sql := range []string{"UPDATE teams SET min_on_duty = 1 WHERE id = 1", "ANALYZE users", "ANALYZE schedules", "ANALYZE teams"} {
 			if _, err := conn.Exec(ctx, sql); err != nil {
 				return nil, fmt.Errorf("coverage minimum: %w", err)
 			}

@@ -91,7 +91,8 @@ func TestChangeUsers(t *testing.T) {
 		t.Parallel()
 		store := modelstest.Store(t)
 		seedUsers(t, store, 45)
-		c := newClient(t, store, jobs.Options{SyncMax: 10, BatchSize: 7})
+		// Three batches at a time, each user still changed once.
+		c := newClient(t, store, jobs.Options{SyncMax: 10, BatchSize: 7, Parallel: 3})
 		_, v0 := counts(t, store, "schedule")
 		res, err := c.ChangeUsers(t.Context(), models.BulkTarget{Filter: &models.UserFilter{Query: "user"}}, models.BulkChange{Rules: &sunday})
 		if err != nil {

@@ -52,6 +52,9 @@ type Options struct {
 	ImportSyncMax int
 	// BatchSize is how many items a job applies per transaction.
 	BatchSize int
+	// Parallel is how many batches of one job are applied at once, each
+	// on a connection of its own (at least 1).
+	Parallel int
 	// RescueAfter is how long a job may stay running before River takes
 	// its instance for dead and lets another instance work it again. Work
 	// is cut into slices well within it (see sliceOf), so that a live
@@ -77,6 +80,7 @@ type Client struct {
 // New builds the runner on the store's pool. It does not connect, and
 // works nothing until Start.
 func New(store *models.Store, opts Options, log *slog.Logger) (*Client, error) {
+	opts.Parallel = max(opts.Parallel, 1)
 	c := &Client{store: store, opts: opts, log: log, stopping: make(chan struct{})}
 	workers := river.NewWorkers()
 	addBatchKind(workers, c, c.applyUserChange)
