@@ -44,6 +44,40 @@ func waitForLockWait(t *testing.T, url string) {
 	}
 }
 
+// interleave has another writer (lockingTx) lock what first selects, runs
+// write until it waits for that lock, then has the other writer lock what
+// second selects and end. A write that took its locks in another order
+// would deadlock with it here: PostgreSQL aborts one of the two (40P01).
+// It returns the write's error.
+func interleave(t *testing.T, url string, first, second lockStep, write func() error) error {
+	t.Helper()
+	other := lockingTx(t, url)
+	if _, err := other.Exec(t.Context(), first.sql, first.args...); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- write() }()
+	waitForLockWait(t, url)
+	if _, err := other.Exec(t.Context(), second.sql, second.args...); err != nil {
+		t.Fatalf("the other writer's second lock: %v", err)
+	}
+	if err := other.Rollback(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	return <-done
+}
+
+// lockStep is one locking statement of the other writer.
+type lockStep struct {
+	sql  string
+	args []any
+}
+
+// lockUser locks one user's row, as a writer of it does.
+func lockUser(id int64) lockStep {
+	return lockStep{"SELECT id FROM users WHERE id = $1 FOR UPDATE", []any{id}}
+}
+
 // TestDemoteAdminWhileBulkLocksAdmins deactivates admin X while a bulk
 // deactivation (GuardLastAdmin) locks the active admins in id order and
 // has locked only the first, Y, so far. The update must wait for Y without
@@ -66,23 +100,11 @@ func TestDemoteAdminWhileBulkLocksAdmins(t *testing.T) {
 	}
 	y, x := admins[0], admins[1]
 
-	bulk := lockingTx(t, cfg.DatabaseURL)
-	if _, err := bulk.Exec(ctx, "SELECT id FROM users WHERE id = $1 FOR UPDATE", y.ID); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() {
+	err := interleave(t, cfg.DatabaseURL, lockUser(y.ID), lockUser(x.ID), func() error {
 		_, err := s.UpdateUser(ctx, x.ID, models.UserInput{IsActive: ptr(false)}, 0)
-		done <- err
-	}()
-	waitForLockWait(t, cfg.DatabaseURL)
-	if _, err := bulk.Exec(ctx, "SELECT id FROM users WHERE id = $1 FOR UPDATE", x.ID); err != nil {
-		t.Fatalf("the bulk change locking the next admin: %v", err)
-	}
-	if err := bulk.Rollback(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := <-done; err != nil {
+		return err
+	})
+	if err != nil {
 		t.Fatalf("deactivating admin x: got %v, want no error", err)
 	}
 	after, err := s.UserByID(ctx, x.ID)
@@ -217,23 +239,11 @@ func TestImportLocksAdminsInIDOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	other := lockingTx(t, cfg.DatabaseURL)
-	if _, err := other.Exec(ctx, "SELECT id FROM users WHERE id = $1 FOR UPDATE", y.ID); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() {
+	err = interleave(t, cfg.DatabaseURL, lockUser(y.ID), lockUser(x.ID), func() error {
 		_, err := s.ImportUsers(ctx, f, models.ImportOptions{})
-		done <- err
-	}()
-	waitForLockWait(t, cfg.DatabaseURL)
-	if _, err := other.Exec(ctx, "SELECT id FROM users WHERE id = $1 FOR UPDATE", x.ID); err != nil {
-		t.Fatalf("the other writer locking the next admin: %v", err)
-	}
-	if err := other.Rollback(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := <-done; err != nil {
+		return err
+	})
+	if err != nil {
 		t.Fatalf("import: got %v, want no error", err)
 	}
 	if after, err := s.UserByID(ctx, x.ID); err != nil || after.Role != models.RoleEmployee {
@@ -273,23 +283,15 @@ func TestImportLocksTeamsBeforeAdmins(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	bulk := lockingTx(t, cfg.DatabaseURL)
-	if _, err := bulk.Exec(ctx, "SELECT id FROM teams WHERE id = $1 FOR NO KEY UPDATE", desk.ID); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() {
-		_, err := s.ImportUsers(ctx, f, models.ImportOptions{})
-		done <- err
-	}()
-	waitForLockWait(t, cfg.DatabaseURL)
-	if _, err := bulk.Exec(ctx, "SELECT id FROM users WHERE role = 'admin' AND is_active ORDER BY id FOR UPDATE"); err != nil {
-		t.Fatalf("the bulk change locking the admins: %v", err)
-	}
-	if err := bulk.Rollback(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := <-done; err != nil {
+	// The bulk change: its team, then the active admins.
+	err = interleave(t, cfg.DatabaseURL,
+		lockStep{"SELECT id FROM teams WHERE id = $1 FOR NO KEY UPDATE", []any{desk.ID}},
+		lockStep{"SELECT id FROM users WHERE role = 'admin' AND is_active ORDER BY id FOR UPDATE", nil},
+		func() error {
+			_, err := s.ImportUsers(ctx, f, models.ImportOptions{})
+			return err
+		})
+	if err != nil {
 		t.Fatalf("import: got %v, want no error", err)
 	}
 }
