@@ -21,16 +21,22 @@ type ImportView struct {
 // report has them all.
 const importErrorsShown = 500
 
-func shownImportErrors(v ImportView) []models.ImportError {
-	return v.Report.Errors[:min(len(v.Report.Errors), importErrorsShown)]
-}
+func shownImportErrors(v ImportView) []models.ImportError { return firstShown(v.Report.Errors) }
 
 func importErrorsCaption(v ImportView) string {
-	n := len(v.Report.Errors)
+	return shownCaption("Problems by row", "Problems by row", len(v.Report.Errors))
+}
+
+// firstShown is as much of a report's list as a page shows.
+func firstShown[T any](all []T) []T { return all[:min(len(all), importErrorsShown)] }
+
+// shownCaption is the caption of a list of n: whole when all of it is
+// shown, else what (the first so many of n).
+func shownCaption(whole, what string, n int) string {
 	if n > importErrorsShown {
-		return fmt.Sprintf("Problems by row: the first %s of %s", count(importErrorsShown), count(int64(n)))
+		return fmt.Sprintf("%s: the first %s of %s", what, count(importErrorsShown), count(int64(n)))
 	}
-	return "Problems by row"
+	return whole
 }
 
 func importProblemWords(v ImportView) string {
@@ -62,16 +68,10 @@ func countDays(n int) string {
 	return count(int64(n)) + " days"
 }
 
-func shownImportShort(v ImportView) []models.ShortDay {
-	return v.Report.Short[:min(len(v.Report.Short), importErrorsShown)]
-}
+func shownImportShort(v ImportView) []models.ShortDay { return firstShown(v.Report.Short) }
 
 func importShortCaption(v ImportView) string {
-	n := len(v.Report.Short)
-	if n > importErrorsShown {
-		return fmt.Sprintf("Days a team would be short: the first %s of %s", count(importErrorsShown), count(int64(n)))
-	}
-	return "Days a team would be short of its minimum on duty"
+	return shownCaption("Days a team would be short of its minimum on duty", "Days a team would be short", len(v.Report.Short))
 }
 
 func importReportHeading(v ImportView) string {
