@@ -112,16 +112,39 @@ type batcher interface {
 // reads each person's row once to group them). An unknown team is
 // ErrTeamNotFound.
 func (s *Store) Coverage(ctx context.Context, q CoverageQuery) (*Coverage, error) {
-	return coverageOf(ctx, s.pool, q)
-}
-
-// coverageOf is Coverage read through db: the pool, or the transaction of
-// a change that the guard checks.
-func coverageOf(ctx context.Context, db batcher, q CoverageQuery) (*Coverage, error) {
-	in, err := readCoverageInputs(ctx, db, q)
+	cov, extra, err := coverageOf(ctx, s.pool, q)
 	if err != nil {
 		return nil, err
 	}
+	return cov, s.foldCoverageLedger(ctx, extra)
+}
+
+// coverageOf is Coverage read through db: the pool, or the transaction of
+// a change that the guard checks. Everyone's figures (and the guarded
+// teams') come from the groups kept on write (migration 00017) when they
+// hold for the range, else are counted; one team's are counted, from its
+// members' rows. extra is how many rows the kept ledger holds beyond one a
+// group (0 when not read), for the caller to fold.
+func coverageOf(ctx context.Context, db batcher, q CoverageQuery) (_ *Coverage, extra int64, err error) {
+	var in coverageInput
+	kept := false
+	if q.TeamID == 0 {
+		var k keptInputs
+		if k, err = readKeptCoverageInputs(ctx, db, q); err != nil {
+			return nil, 0, err
+		}
+		in, kept, extra = k.coverageInput, k.holds, k.extra
+	}
+	if !kept {
+		if in, err = readCoverageInputs(ctx, db, q); err != nil {
+			return nil, 0, err
+		}
+	}
+	return coverageFrom(q, in), extra, nil
+}
+
+// coverageFrom counts q's figures from its inputs.
+func coverageFrom(q CoverageQuery, in coverageInput) *Coverage {
 	counts := countCoverage(q.From, q.To, in.groups, in.shared.byTeam, in.shared.org)
 	n := q.From.DaysUntil(q.To) + 1
 	out := &Coverage{}
@@ -135,7 +158,7 @@ func coverageOf(ctx context.Context, db batcher, q CoverageQuery) (*Coverage, er
 		out.Days = sumCounts(n, counts).days(q.From, 0)
 	}
 	out.Short = shortDays(q.From, n, counts, in.minimum, in.names)
-	return out, nil
+	return out
 }
 
 // coverageInput is what coverage is counted from: the timeline groups,
@@ -363,9 +386,9 @@ func ownFromKey(key string, from schedule.Date) ([]schedule.Schedule, error) {
 // counting only the members of teams that have one: what the start page
 // and /metrics show, at a cost that grows with those teams, not everyone.
 func (s *Store) ShortDays(ctx context.Context, from, to schedule.Date) ([]ShortDay, error) {
-	cov, err := coverageOf(ctx, s.pool, CoverageQuery{From: from, To: to, guardedOnly: true})
+	cov, extra, err := coverageOf(ctx, s.pool, CoverageQuery{From: from, To: to, guardedOnly: true})
 	if err != nil {
 		return nil, err
 	}
-	return cov.Short, nil
+	return cov.Short, s.foldCoverageLedger(ctx, extra)
 }

@@ -1,6 +1,7 @@
 package models
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/weekoffs/weekoffs/models/schedule"
@@ -58,6 +59,12 @@ func countCoverage(from, to schedule.Date, groups []timelineGroup, teams map[int
 	// schedule their own overrides throughout): expansions are kept by
 	// what the periods hold, not by group.
 	expanded := map[string][]schedule.Day{}
+	// Groups of the same key in teams that follow the same shared
+	// schedules (no team schedule: the organisation's) expand alike; at a
+	// million users the kept groups are some 10,000 (team, key) pairs of a
+	// few dozen keys, and working out each one's periods took most of the
+	// count.
+	byKey := map[string][]schedule.Day{}
 	for _, g := range groups {
 		tc := out[g.TeamID]
 		if tc == nil {
@@ -67,13 +74,25 @@ func countCoverage(from, to schedule.Date, groups []timelineGroup, teams map[int
 		for i := range tc.people {
 			tc.people[i] += g.Count
 		}
-		tl := schedule.Timelines{User: g.Own, Team: teams[g.TeamID], Organisation: org}
-		periods := tl.Periods(from, to)
-		key := periodsKey(periods)
-		days, ok := expanded[key]
-		if !ok {
-			days = schedule.Expand(periods)
-			expanded[key] = days
+		memo := ""
+		if g.Key != "" {
+			memo = "\x00" + g.Key
+			if len(teams[g.TeamID]) > 0 {
+				memo = strconv.FormatInt(g.TeamID, 10) + memo
+			}
+		}
+		days, ok := byKey[memo]
+		if !ok || memo == "" {
+			tl := schedule.Timelines{User: g.Own, Team: teams[g.TeamID], Organisation: org}
+			periods := tl.Periods(from, to)
+			key := periodsKey(periods)
+			if days, ok = expanded[key]; !ok {
+				days = schedule.Expand(periods)
+				expanded[key] = days
+			}
+			if memo != "" {
+				byKey[memo] = days
+			}
 		}
 		for _, d := range days {
 			i := from.DaysUntil(d.Date)

@@ -212,6 +212,9 @@ func (s *Store) KeepSchedulesCurrent(ctx context.Context, interval time.Duration
 		if _, err := s.ActiveEmployeesOff(ctx); err != nil && ctx.Err() == nil {
 			s.log.Warn("week-off counts: folding failed; trying again", "error", err, "retry_in", interval)
 		}
+		if err := s.FoldCoverageLedger(ctx); err != nil && ctx.Err() == nil {
+			s.log.Warn("coverage ledger: folding failed; trying again", "error", err, "retry_in", interval)
+		}
 		select {
 		case <-ctx.Done():
 			return

@@ -67,6 +67,9 @@ func (s *Store) Seed(ctx context.Context, n int, password string, progress func(
 	if err != nil {
 		return 0, err
 	}
+	if err := holdCoverageTriggers(ctx, tx, n, "DISABLE"); err != nil {
+		return 0, err
+	}
 
 	rng := rand.New(rand.NewPCG(1, uint64(n)))
 	now := time.Now().UTC()
@@ -101,6 +104,9 @@ func (s *Store) Seed(ctx context.Context, n int, password string, progress func(
 		_, err = tx.Exec(ctx, seedSchedulesSQL)
 	}
 	if err == nil {
+		err = holdCoverageTriggers(ctx, tx, n, "ENABLE")
+	}
+	if err == nil {
 		err = tx.Commit(ctx)
 	}
 	if err != nil {
@@ -115,7 +121,7 @@ func (s *Store) Seed(ctx context.Context, n int, password string, progress func(
 	// VACUUM sets the rows' hint bits and the visibility map now rather than
 	// on the first reads (which would write), so index-only scans work at
 	// once; ANALYZE gives the planner the statistics to pick the list's indexes.
-	if _, err := conn.Exec(ctx, "VACUUM (ANALYZE) users, schedules, user_schedule_state"); err != nil {
+	if _, err := conn.Exec(ctx, "VACUUM (ANALYZE) users, schedules, user_schedule_state, coverage_people"); err != nil {
 		return int(copied), fmt.Errorf("seed: vacuum: %w", err)
 	}
 	return int(copied), nil
@@ -200,5 +206,31 @@ func (s *Store) rebuildIndexes(ctx context.Context, tx pgx.Tx, defs []string) er
 		}
 	}
 	s.log.Info("seed: indexes built", "count", len(defs), "duration", time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// holdCoverageTriggers, for a seed of seedRebuildMin users or more,
+// disables (how "DISABLE") the triggers that keep coverage's keys
+// (migration 00017) on users and schedules inside tx, or enables them
+// again ("ENABLE") after working every key out in one pass: rekeying a
+// million new users statement by statement probed their schedules one by
+// one. Smaller seeds go through the triggers as any write does.
+func holdCoverageTriggers(ctx context.Context, tx pgx.Tx, n int, how string) error {
+	if n < seedRebuildMin {
+		return nil
+	}
+	if how == "ENABLE" {
+		if _, err := tx.Exec(ctx, "SELECT coverage_rebuild()"); err != nil {
+			return fmt.Errorf("seed: coverage keys: %w", err)
+		}
+	}
+	for _, sql := range []string{
+		"ALTER TABLE users " + how + " TRIGGER coverage_people_insert",
+		"ALTER TABLE schedules " + how + " TRIGGER coverage_keys_insert",
+	} {
+		if _, err := tx.Exec(ctx, sql); err != nil {
+			return fmt.Errorf("seed: %w", err)
+		}
+	}
 	return nil
 }

@@ -1,0 +1,292 @@
+package models_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/weekoffs/weekoffs/models"
+	"github.com/weekoffs/weekoffs/models/modelstest"
+	"github.com/weekoffs/weekoffs/models/schedule"
+)
+
+// TestKeptCoverageFollowsEveryWrite holds everyone's coverage figures kept
+// on write (migration 00017), and the guarded teams' short days, to a
+// count of every person after each kind of write: a seed, moves into and
+// between teams, PUT /me/weekoffs, planned changes of alternate weeks on
+// both rhythms, of chosen weeks of the month and half days, a hand-back, a
+// cancel, bulk changes (today's, planned, moving teams, deactivating), an
+// import (new and existing users), an approved request, team and
+// organisation schedules, deactivation, role changes, a deletion, and the
+// organisation's date moving on (its zone) so that a planned change
+// becomes due and ApplyDueSchedules applies it. Ranges start today and
+// far later, past every planned change. After each, the kept ledger must
+// also equal what working every key out again gives; and once the zone
+// moves today back behind the keys' date, the kept figures must not be
+// used (they hold from that date on only) while Coverage stays right.
+func TestKeptCoverageFollowsEveryWrite(t *testing.T) {
+	t.Parallel()
+	s := modelstest.Store(t)
+	ctx := context.Background()
+	pool := s.Pool()
+	exec := func(sql string, args ...any) {
+		t.Helper()
+		if _, err := pool.Exec(ctx, sql, args...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	today := func() schedule.Date {
+		t.Helper()
+		var d time.Time
+		if err := pool.QueryRow(ctx, "SELECT org_today()").Scan(&d); err != nil {
+			t.Fatal(err)
+		}
+		return schedule.DateOf(d.Date())
+	}
+	zone := func(tz string) {
+		t.Helper()
+		if _, err := s.UpdateOrganisation(ctx, models.OrganisationInput{Timezone: &tz}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The zone furthest behind UTC, so that moving to the one furthest
+	// ahead later moves the organisation's date on by a day or two.
+	zone("Etc/GMT+12")
+
+	compare := func(what string, q models.CoverageQuery, wantKept bool) {
+		t.Helper()
+		counted, err := s.CountedCoverage(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		kept, holds, err := s.KeptCoverage(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if holds != wantKept {
+			t.Fatalf("%s, %s..%s: the kept groups hold: %v, want %v", what, q.From, q.To, holds, wantKept)
+		}
+		if holds && fmt.Sprint(*kept) != fmt.Sprint(*counted) {
+			t.Fatalf("%s, %s..%s: kept figures\n%v\nwant counted\n%v", what, q.From, q.To, *kept, *counted)
+		}
+		got, err := s.Coverage(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fmt.Sprint(*got) != fmt.Sprint(*counted) {
+			t.Fatalf("%s, %s..%s: Coverage\n%v\nwant counted\n%v", what, q.From, q.To, *got, *counted)
+		}
+	}
+	// ledger is the kept head counts by team and key, as the triggers
+	// kept them, and as working every key out again gives them (in a
+	// transaction rolled back).
+	ledger := func() (kept, rebuilt string) {
+		t.Helper()
+		const sums = `SELECT COALESCE(team_id, 0), k.key, sum(n) FROM coverage_ledger l JOIN coverage_keys k ON k.hash = l.key
+			GROUP BY 1, 2 HAVING sum(n) <> 0 ORDER BY 1, 2`
+		read := func(db interface {
+			Query(context.Context, string, ...any) (pgx.Rows, error)
+		}) string {
+			rows, err := db.Query(ctx, sums)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var b strings.Builder
+			for rows.Next() {
+				var team, n int64
+				var key string
+				if err := rows.Scan(&team, &key, &n); err != nil {
+					t.Fatal(err)
+				}
+				fmt.Fprintf(&b, "team %d %s: %d\n", team, key, n)
+			}
+			if err := rows.Err(); err != nil {
+				t.Fatal(err)
+			}
+			return b.String()
+		}
+		kept = read(pool)
+		tx, err := pool.Begin(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tx.Rollback(ctx) //nolint:errcheck // read only
+		if _, err := tx.Exec(ctx, "SELECT coverage_rebuild()"); err != nil {
+			t.Fatal(err)
+		}
+		return kept, read(tx)
+	}
+	check := func(what string) {
+		t.Helper()
+		d := today()
+		for _, r := range [][2]int{{0, 91}, {400, 460}} { // from today, and well past every planned change
+			q := models.CoverageQuery{From: d.AddDays(r[0]), To: d.AddDays(r[1])}
+			compare(what, q, true)
+			compare(what+" (guarded teams)", models.GuardedOnly(q), true)
+		}
+		if kept, rebuilt := ledger(); kept != rebuilt {
+			t.Fatalf("%s: the kept ledger\n%s\nwant, working every key out again,\n%s", what, kept, rebuilt)
+		}
+	}
+
+	if _, err := s.Seed(ctx, 300, "password1", nil); err != nil {
+		t.Fatal(err)
+	}
+	check("after seeding")
+	ids := func(sql string, args ...any) []int64 {
+		t.Helper()
+		rows, err := pool.Query(ctx, sql, args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	employees := ids("SELECT id FROM users WHERE role = 'employee' ORDER BY id")
+	team := func(name string, min int) int64 {
+		t.Helper()
+		tm, err := s.CreateTeam(ctx, models.TeamInput{Name: &name, MinOnDuty: &min})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tm.ID
+	}
+	support, field := team("Support", 1), team("Field", 0)
+	update := func(id int64, in models.UserInput) {
+		t.Helper()
+		in.Force = true
+		if _, err := s.UpdateUser(ctx, id, in, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, id := range employees[:10] {
+		update(id, models.UserInput{TeamID: &support})
+	}
+	check("after admins' moves into a team")
+
+	bulk := func(what string, ids []int64, ch models.BulkChange) {
+		t.Helper()
+		err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+			_, _, err := s.ApplyBulkChange(ctx, tx, ids, ch, true)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		check(what)
+	}
+	bulk("after a bulk move into a team", employees[10:120], models.BulkChange{TeamID: &field})
+	weekend := schedule.EveryWeek([]time.Weekday{time.Saturday, time.Sunday})
+	bulk("after a bulk change of days from today", employees[60:150], models.BulkChange{Rules: &weekend})
+	tuesday := schedule.EveryWeek([]time.Weekday{time.Tuesday})
+	bulk("after a planned bulk change", employees[100:130], models.BulkChange{Rules: &tuesday, EffectiveFrom: today().AddDays(20)})
+	no := false
+	bulk("after a bulk deactivation and move", employees[125:135], models.BulkChange{TeamID: &support, IsActive: &no})
+
+	if _, err := s.SetWeekoffs(ctx, employees[0], []string{"wed", "thu"}, 0); err != nil {
+		t.Fatal(err)
+	}
+	check("after PUT /me/weekoffs")
+
+	set := func(what string, id int64, rules string, from schedule.Date, inherit bool) {
+		t.Helper()
+		var rs schedule.Rules
+		if rules != "" {
+			var problems []schedule.Problem
+			if rs, problems = schedule.ParseRules([]byte(rules), 7); len(problems) > 0 {
+				t.Fatalf("%s: %v", rules, problems)
+			}
+		}
+		in := models.ScheduleInput{Rules: rs, Inherit: inherit, EffectiveFrom: from, Today: today(), Force: true}
+		if _, err := s.SetUserSchedule(ctx, id, in, 0); err != nil {
+			t.Fatal(err)
+		}
+		check(what)
+	}
+	const (
+		altMonday = `[{"day":"monday","weeks":"alternate","part":"full"},{"day":"thursday","weeks":"alternate","part":"afternoon"}]`
+		nthSat    = `[{"day":"saturday","weeks":[2,4],"part":"full"},{"day":"sunday","weeks":"every","part":"morning"}]`
+	)
+	d := today()
+	set("after alternate weeks from today", employees[1], altMonday, d, false)
+	set("after alternate weeks a fortnight later (the same rhythm)", employees[2], altMonday, d.AddDays(14), false)
+	set("after alternate weeks a week later (the other rhythm)", employees[3], altMonday, d.AddDays(7), false)
+	set("after alternate weeks from a Tuesday", employees[4], altMonday, d.AddDays(15), false)
+	set("after chosen weeks of the month", employees[11], nthSat, d.AddDays(3), false)
+	set("after a hand-back to the team", employees[12], "", d.AddDays(9), true)
+	set("after a planned change to cancel", employees[13], nthSat, d.AddDays(30), false)
+	planned := ids("SELECT id FROM schedules WHERE user_id = $1 AND effective_from > org_today()", employees[13])
+	if err := s.CancelUserSchedule(ctx, employees[13], planned[0], true); err != nil {
+		t.Fatal(err)
+	}
+	check("after a cancel")
+
+	f, err := models.ParseUsersCSV(strings.NewReader("email,full_name,team,weekoffs,effective_from\n" +
+		"new1@example.com,New One,Support,mon,\n" +
+		"new2@example.com,New Two,Field,fri," + d.AddDays(5).String() + "\n" +
+		"new3@example.com,New Three,,,\n" +
+		models.SeedEmployeeEmail(20) + ",,Support,sat," + d.AddDays(12).String() + "\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ImportUsers(ctx, f, models.ImportOptions{Force: true}); err != nil {
+		t.Fatal(err)
+	}
+	check("after an import")
+
+	friday := schedule.EveryWeek([]time.Weekday{time.Friday})
+	req, err := s.RequestSchedule(ctx, employees[30], models.ScheduleInput{Rules: friday, EffectiveFrom: d.AddDays(2), Today: d}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("after a request (nothing changes)")
+	if _, err := s.ApproveRequest(ctx, req.ID); err != nil {
+		t.Fatal(err)
+	}
+	check("after an approval")
+
+	if _, err := s.SetScopeSchedule(ctx, support, models.ScheduleInput{Rules: friday, EffectiveFrom: d.AddDays(4), Today: d, Force: true}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SetScopeSchedule(ctx, 0, models.ScheduleInput{Rules: tuesday, EffectiveFrom: d.AddDays(6), Today: d, Force: true}); err != nil {
+		t.Fatal(err)
+	}
+	check("after team and organisation schedules")
+
+	inactive, admin, employee := false, "admin", "employee"
+	update(employees[5], models.UserInput{IsActive: &inactive})
+	check("after a deactivation")
+	update(employees[6], models.UserInput{Role: &admin})
+	check("after making an employee an admin")
+	update(employees[6], models.UserInput{Role: &employee, TeamID: &field})
+	check("after making them an employee of another team again")
+	exec("DELETE FROM user_history WHERE user_id = $1 OR actor_id = $1", employees[1])
+	exec("DELETE FROM schedule_requests WHERE user_id = $1", employees[1])
+	exec("DELETE FROM users WHERE id = $1", employees[1])
+	check("after a deletion")
+
+	// A change planned for tomorrow, then the date moves on past it.
+	set("after a change planned for tomorrow", employees[7], altMonday, today().AddDays(1), false)
+	before := today()
+	zone("Etc/GMT-14")
+	if !before.Before(today()) {
+		t.Fatalf("the organisation's date stayed %s after its zone moved 26 hours ahead", before)
+	}
+	if n, err := s.ApplyDueSchedules(ctx); err != nil || n == 0 {
+		t.Fatalf("ApplyDueSchedules: %d applied, %v; want the planned changes applied", n, err)
+	}
+	check("after the date moved on and the due changes were applied")
+
+	// The zone moves back: the keys rekeyed since hold from a date after
+	// the organisation's today, and must not be used before it.
+	zone("Etc/GMT+12")
+	q := models.CoverageQuery{From: today(), To: today().AddDays(30)}
+	compare("after the date moved back", q, false)
+}
