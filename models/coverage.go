@@ -181,7 +181,7 @@ func readCoverageInputs(ctx context.Context, db batcher, q CoverageQuery) (in co
 // guard weighs a change of that person's against.
 func readCoverageInputsWith(ctx context.Context, db batcher, q CoverageQuery, ownOf int64, own *schedule.Timelines) (in coverageInput, err error) {
 	teams := "WHERE min_on_duty > 0"
-	shared := sharedSelect + " WHERE scope <> 'user' ORDER BY effective_from"
+	shared := sharedSelect + everyonesShared
 	base, narrowUsers := coverageScope(q.TeamID != 0)
 	var args []any
 	if q.TeamID != 0 {
@@ -294,6 +294,13 @@ type sharedTimelines struct {
 // sharedSelect reads team and organisation schedules with their team, as
 // scanShared scans them.
 const sharedSelect = "SELECT id, scope, COALESCE(team_id, 0), rules, effective_from FROM schedules"
+
+// everyonesShared narrows sharedSelect to every team's and the
+// organisation's schedules, in date order. Written as the two partial
+// indexes' predicates so that PostgreSQL reads those: "scope <> 'user'"
+// read every schedule (200 ms at a million users, where the kept groups
+// answer in a few).
+const everyonesShared = " WHERE team_id IS NOT NULL OR scope = 'organisation' ORDER BY effective_from"
 
 // scanShared reads rows of sharedSelect, in date order, into timelines by team.
 func scanShared(rows pgx.Rows) (sharedTimelines, error) {

@@ -11,17 +11,17 @@ import (
 )
 
 // keptGroupsSQL reads the timeline groups that migration 00017's ledger
-// keeps: the head counts by team and key, each key's text on the first row
-// that names it (a key is shared by many teams), and the latest date from
-// which the keys hold. rows is how many ledger rows a group sums, for
-// folding. %s narrows the teams.
+// keeps: the head counts by team and key, with the latest date from which
+// the keys hold and how many ledger rows each sums (for folding); then the
+// text of each key, once (a key is shared by many teams), in rows of its
+// own that carry it. %s narrows the teams.
 const keptGroupsSQL = `
 WITH g AS MATERIALIZED (
-    SELECT team_id, key, sum(n) AS n, max(h) AS h, count(*) AS rows FROM coverage_ledger %s GROUP BY team_id, key
+    SELECT team_id, key, sum(n)::bigint AS n, max(h) AS h, count(*) AS rows FROM coverage_ledger %s GROUP BY team_id, key
 )
-SELECT COALESCE(g.team_id, 0), g.key, g.n, g.h, g.rows,
-       CASE WHEN row_number() OVER (PARTITION BY g.key) = 1 THEN k.key END
-  FROM g LEFT JOIN coverage_keys k ON k.hash = g.key`
+SELECT COALESCE(team_id, 0), key, n, h, rows, NULL::text FROM g
+UNION ALL
+SELECT 0, hash, 0, current_date, 0, key FROM coverage_keys WHERE hash IN (SELECT key FROM g)`
 
 // foldCoverageLedgerSQL replaces the ledger's rows by their sums, one row a
 // team and key (none where the sum is 0). Writers only add rows, which this
@@ -57,7 +57,7 @@ func readKeptCoverageInputs(ctx context.Context, db batcher, q CoverageQuery) (i
 	}
 	batch := &pgx.Batch{}
 	batch.Queue("SELECT id, name, min_on_duty FROM teams WHERE min_on_duty > 0 ORDER BY id")
-	batch.Queue(sharedSelect + " WHERE scope <> 'user' ORDER BY effective_from")
+	batch.Queue(sharedSelect + everyonesShared)
 	batch.Queue(fmt.Sprintf(keptGroupsSQL, narrow))
 	results := db.SendBatch(ctx, batch)
 	defer func() {
@@ -89,47 +89,41 @@ func readKeptGroups(results pgx.BatchResults, from schedule.Date, in *keptInputs
 		return err
 	}
 	defer rows.Close()
-	own := map[[16]byte][]schedule.Schedule{}
-	type pending struct {
-		g    timelineGroup
-		hash [16]byte
-	}
-	var groups []pending
+	own := map[string][]schedule.Schedule{}
 	in.holds = true
+	var hash [16]byte
+	var h time.Time
+	var count, n int64
+	var text *string
+	var team int64
 	for rows.Next() {
-		var p pending
-		var h time.Time
-		var n int64
-		var text *string
-		if err := rows.Scan(&p.g.TeamID, &p.hash, &p.g.Count, &h, &n, &text); err != nil {
+		if err := rows.Scan(&team, &hash, &count, &h, &n, &text); err != nil {
 			return err
 		}
-		in.extra += n - 1
 		if text != nil {
-			if own[p.hash], err = ownFromKey(*text, keptSince); err != nil {
+			if own[string(hash[:])], err = ownFromKey(*text, keptSince); err != nil {
 				return err
 			}
+			continue
 		}
-		if p.g.Count == 0 {
+		in.extra += n - 1
+		if count == 0 {
 			continue
 		}
 		if from.Before(schedule.DateOf(h.Date())) {
 			in.holds = false
 		}
-		p.g.Key = string(p.hash[:])
-		groups = append(groups, p)
+		in.groups = append(in.groups, timelineGroup{TeamID: team, Count: count, Key: string(hash[:])})
 	}
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	in.groups = make([]timelineGroup, len(groups))
-	for i, p := range groups {
-		o, ok := own[p.hash]
+	for i := range in.groups {
+		o, ok := own[in.groups[i].Key]
 		if !ok {
-			return fmt.Errorf("timeline key %x: no text", p.hash)
+			return fmt.Errorf("timeline key %x: no text", in.groups[i].Key)
 		}
-		p.g.Own = o
-		in.groups[i] = p.g
+		in.groups[i].Own = o
 	}
 	return nil
 }

@@ -290,3 +290,46 @@ func TestKeptCoverageFollowsEveryWrite(t *testing.T) {
 	q := models.CoverageQuery{From: today(), To: today().AddDays(30)}
 	compare("after the date moved back", q, false)
 }
+
+// TestCoverageAnchorKeepsRhythm: the canonical anchor that kept keys give
+// alternate weeks (coverage_anchor, migration 00017) yields the dates the
+// schedule's own date yields, from any later date, for schedules starting
+// on each of four weeks of dates; and it makes one key of all the dates
+// that give the same dates: Mondays and Thursdays every other week have 4
+// rhythms a fortnight apart, not 14 start dates.
+func TestCoverageAnchorKeepsRhythm(t *testing.T) {
+	t.Parallel()
+	s := modelstest.Store(t)
+	const rules = `[{"day":"monday","weeks":"alternate","part":"full"},{"day":"thursday","weeks":"alternate","part":"afternoon"},` +
+		`{"day":"saturday","weeks":"every","part":"full"}]`
+	rs, problems := schedule.ParseRules([]byte(rules), 7)
+	if len(problems) > 0 {
+		t.Fatal(problems)
+	}
+	start := schedule.DateOf(2030, time.March, 1)
+	anchors := map[schedule.Date]bool{}
+	for i := range 28 {
+		d := start.AddDays(i)
+		var a time.Time
+		if err := s.Pool().QueryRow(t.Context(), "SELECT coverage_anchor($1::jsonb, $2)", rules, d.Time()).Scan(&a); err != nil {
+			t.Fatal(err)
+		}
+		anchor := schedule.DateOf(a.Date())
+		if i < 14 {
+			anchors[anchor] = true
+		}
+		for _, from := range []schedule.Date{d, d.AddDays(3), d.AddDays(40)} {
+			to := from.AddDays(45)
+			expand := func(eff schedule.Date) string {
+				sc := schedule.Schedule{Scope: schedule.ScopeUser, Rules: rs, EffectiveFrom: eff}
+				return fmt.Sprint(schedule.Expand([]schedule.Period{{From: from.Time(), To: to.Time(), Schedule: &sc}}))
+			}
+			if got, want := expand(anchor), expand(d); got != want {
+				t.Fatalf("from %s, anchored at %s (for %s): %s, want %s", from, anchor, d, got, want)
+			}
+		}
+	}
+	if len(anchors) != 4 {
+		t.Errorf("14 start dates gave %d anchors, want 4: %v", len(anchors), anchors)
+	}
+}
