@@ -271,6 +271,17 @@ func TestKeptCoverageFollowsEveryWrite(t *testing.T) {
 	exec("DELETE FROM schedule_requests WHERE user_id = $1", employees[1])
 	exec("DELETE FROM users WHERE id = $1", employees[1])
 	check("after a deletion")
+	if err := s.FoldCoverageLedger(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var extra int
+	if err := pool.QueryRow(ctx, "SELECT count(*) - count(DISTINCT (team_id, key)) FROM coverage_ledger").Scan(&extra); err != nil {
+		t.Fatal(err)
+	}
+	if extra != 0 {
+		t.Errorf("after folding, the ledger holds %d rows beyond one a group, want 0", extra)
+	}
+	check("after folding")
 
 	// A change planned for tomorrow, then the date moves on past it.
 	set("after a change planned for tomorrow", employees[7], altMonday, today().AddDays(1), false)
