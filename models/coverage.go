@@ -23,6 +23,10 @@ type CoverageQuery struct {
 	// guardedOnly counts, of everyone, only the teams with a minimum: what
 	// the guard of an organisation's change needs.
 	guardedOnly bool
+	// afterImport counts them (with guardedOnly) as the planned import of
+	// the transaction would leave them, without it written: what a dry
+	// run of the import needs (importAfterPeopleSQL).
+	afterImport bool
 }
 
 // Coverage is the answer to a CoverageQuery: the figures of each date (the
@@ -198,7 +202,11 @@ func readCoverageInputsWith(ctx context.Context, db batcher, q CoverageQuery, ow
 	batch.Queue("SELECT set_config('jit', 'off', true)")
 	batch.Queue("SELECT id, name, min_on_duty FROM teams "+teams+" ORDER BY id", args...)
 	batch.Queue(shared, args...)
-	batch.Queue(fmt.Sprintf(coverageKeySQL, base, narrowUsers, coverageGroupsSelect(q.TeamID != 0)), append([]any{q.From.Time(), q.To.Time()}, args...)...)
+	people := fmt.Sprintf(coverageKeySQL, base, narrowUsers, coverageGroupsSelect(q.TeamID != 0))
+	if q.afterImport {
+		people = importAfterPeopleSQL + coverageGroupsSelect(false)
+	}
+	batch.Queue(people, append([]any{q.From.Time(), q.To.Time()}, args...)...)
 	if ownOf != 0 {
 		batch.Queue(scheduleSelect+" WHERE scope = 'user' AND user_id = $1 ORDER BY effective_from", ownOf)
 	}

@@ -87,7 +87,7 @@ func (s *Store) ImportUsers(ctx context.Context, f *ImportFile, opts ImportOptio
 		return nil, fmt.Errorf("import users: %w", err)
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // a dry run or a failure keeps nothing
-	rep, write, err := s.importIn(ctx, tx, f, opts)
+	rep, write, err := s.importIn(ctx, tx, f, 0, opts)
 	if err != nil || !write {
 		return rep, err
 	}
@@ -97,25 +97,17 @@ func (s *Store) ImportUsers(ctx context.Context, f *ImportFile, opts ImportOptio
 	return rep, nil
 }
 
-// importIn runs an import in tx: it checks the file, and unless there
-// are problems or it is a dry run, applies it (or hands it to opts.Queue)
-// and says that tx is to be committed (write). A *ShortError comes with
-// the report.
-func (s *Store) importIn(ctx context.Context, tx pgx.Tx, f *ImportFile, opts ImportOptions) (rep *ImportReport, write bool, err error) {
-	rep = &ImportReport{DryRun: opts.DryRun, Rows: f.Count, Errors: slices.Clone(f.Errors)}
+// importIn runs an import in tx: it checks the rows (the file's, or a
+// job's when jobID is not 0), and unless there are problems or it is a dry
+// run, applies them (or hands them to opts.Queue) and says that tx is to
+// be committed (write). A *ShortError comes with the report.
+func (s *Store) importIn(ctx context.Context, tx pgx.Tx, f *ImportFile, jobID int64, opts ImportOptions) (rep *ImportReport, write bool, err error) {
+	rep = &ImportReport{DryRun: opts.DryRun, Errors: slices.Clone(f.Errors)}
 	org, err := s.Organisation(ctx)
 	if err != nil {
 		return nil, false, err
 	}
 	today := schedule.Today(time.Now(), org.Location())
-	rows := make([]ImportRow, 0, len(f.Rows))
-	for _, r := range f.Rows {
-		if errs := checkImportRow(r, org.WeekoffsMax, today); errs != nil {
-			rep.Errors = append(rep.Errors, errs...)
-			continue
-		}
-		rows = append(rows, r)
-	}
 	// A large file's statements are costed high enough for JIT, whose
 	// compiling took 5 of a 100,000-row plan's 13 s; and their sorts and
 	// hashes fit in memory with a little more of it than a request needs.
@@ -123,7 +115,20 @@ func (s *Store) importIn(ctx context.Context, tx pgx.Tx, f *ImportFile, opts Imp
 		set_config('work_mem', '64MB', true)`, statementTimeout(ctx)); err != nil {
 		return nil, false, fmt.Errorf("import users: %w", err)
 	}
-	if err := loadImportRows(ctx, tx, rows, today); err != nil {
+	var rows int
+	var rowErrs []ImportError
+	if jobID != 0 {
+		rep.Rows, rowErrs, err = loadJobRows(ctx, tx, jobID, org.WeekoffsMax, today)
+		rows = rep.Rows - len(rowErrs)
+	} else {
+		rep.Rows = f.Count
+		rows, rowErrs, err = loadFileRows(ctx, tx, f.Rows, org.WeekoffsMax, today)
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("import users: %w", err)
+	}
+	rep.Errors = append(rep.Errors, rowErrs...)
+	if _, err := tx.Exec(ctx, importPlanSQL); err != nil {
 		return nil, false, fmt.Errorf("import users: %w", err)
 	}
 	if err := lockImportTeams(ctx, tx); err != nil {
@@ -144,7 +149,7 @@ func (s *Store) importIn(ctx context.Context, tx pgx.Tx, f *ImportFile, opts Imp
 		rep.Errors = []ImportError{}
 	}
 	if len(rep.Errors) > 0 {
-		progress(opts, len(rows), len(rows))
+		progress(opts, rows, rows)
 		return rep, false, nil
 	}
 	if opts.Queue != nil && !opts.DryRun {
@@ -153,7 +158,7 @@ func (s *Store) importIn(ctx context.Context, tx pgx.Tx, f *ImportFile, opts Imp
 		}
 		return rep, true, nil
 	}
-	if err := s.applyGuarded(ctx, tx, rep, len(rows), opts); err != nil {
+	if err := s.applyGuarded(ctx, tx, rep, rows, opts); err != nil {
 		return rep, false, err
 	}
 	return rep, !opts.DryRun, nil
@@ -182,18 +187,32 @@ func sortImportErrors(errs []ImportError) {
 	slices.SortStableFunc(errs, func(a, b ImportError) int { return a.Row - b.Row })
 }
 
-// loadImportRows copies the rows into a temporary table and plans the
-// import in a second one, import_plan: each row with its user (none for a
-// new one), the values it sets, the user's values before, and what changes.
-func loadImportRows(ctx context.Context, tx pgx.Tx, rows []ImportRow, today schedule.Date) error {
-	_, err := tx.Exec(ctx, `CREATE TEMPORARY TABLE import_rows (
+// importRowsTable holds the rows of an import (ON COMMIT DROP: a job's
+// savepoint rolled back drops it too). effective_from is the row's date or
+// today; dated says the row gave one, which a job keeps (importItemsSQL),
+// so that a job run on a later day takes its own today.
+const importRowsTable = `CREATE TEMPORARY TABLE import_rows (
 		row int NOT NULL, email text NOT NULL, full_name text, role text, team text, is_active boolean,
-		rules jsonb, effective_from date NOT NULL) ON COMMIT DROP`)
-	if err != nil {
-		return err
+		rules jsonb, effective_from date NOT NULL, dated boolean NOT NULL) ON COMMIT DROP`
+
+// loadFileRows checks what of the file's rows needs the organisation's
+// settings (checkImportRow) and copies those without a problem into
+// import_rows; it returns how many it copied and the others' problems.
+func loadFileRows(ctx context.Context, tx pgx.Tx, all []ImportRow, weekoffsMax int, today schedule.Date) (int, []ImportError, error) {
+	var errs []ImportError
+	rows := make([]ImportRow, 0, len(all))
+	for _, r := range all {
+		if e := checkImportRow(r, weekoffsMax, today); e != nil {
+			errs = append(errs, e...)
+			continue
+		}
+		rows = append(rows, r)
 	}
-	_, err = tx.CopyFrom(ctx, pgx.Identifier{"import_rows"},
-		[]string{"row", "email", "full_name", "role", "team", "is_active", "rules", "effective_from"},
+	if _, err := tx.Exec(ctx, importRowsTable); err != nil {
+		return 0, nil, err
+	}
+	_, err := tx.CopyFrom(ctx, pgx.Identifier{"import_rows"},
+		[]string{"row", "email", "full_name", "role", "team", "is_active", "rules", "effective_from", "dated"},
 		pgx.CopyFromSlice(len(rows), func(i int) ([]any, error) {
 			r := &rows[i]
 			var role *string
@@ -212,16 +231,14 @@ func loadImportRows(ctx context.Context, tx pgx.Tx, rows []ImportRow, today sche
 			if r.EffectiveFrom != nil {
 				eff = *r.EffectiveFrom
 			}
-			return []any{r.Row, r.Email, r.FullName, role, r.Team, r.IsActive, rules, eff.Time()}, nil
+			return []any{r.Row, r.Email, r.FullName, role, r.Team, r.IsActive, rules, eff.Time(), r.EffectiveFrom != nil}, nil
 		}))
-	if err != nil {
-		return err
-	}
-	_, err = tx.Exec(ctx, importPlanSQL)
-	return err
+	return len(rows), errs, err
 }
 
-// importPlanSQL plans the import. A row's days change the user's only if
+// importPlanSQL plans the import (import_plan): each row of import_rows
+// with its user (none for a new one), the values it sets, the user's
+// values before, and what changes. A row's days change the user's only if
 // they differ from the rules in force for the user on the row's date (with
 // the team the row gives): the user's own schedule's if they follow one
 // then, else their team's or the organisation's, worked out once per team

@@ -38,9 +38,9 @@ UPDATE user_history h SET forced = true FROM import_plan p
 // coverage of the next twelve weeks before and after writing (the teams
 // locked as the guard locks them), and what falls newly short goes into
 // rep.Short: a *ShortError unless opts.Force, else the history rows of
-// those teams' people say forced. A dry run applies only to see that
-// (its transaction is rolled back), and not at all when nobody of a
-// guarded team changes.
+// those teams' people say forced. A dry run writes nothing: it counts the
+// coverage after from the plan (importAfterPeopleSQL), and not at all when
+// nobody of a guarded team changes.
 func (s *Store) applyGuarded(ctx context.Context, tx pgx.Tx, rep *ImportReport, total int, opts ImportOptions) error {
 	var guarded bool
 	if err := tx.QueryRow(ctx, importGuardedSQL).Scan(&guarded); err != nil {
@@ -57,11 +57,11 @@ func (s *Store) applyGuarded(ctx context.Context, tx pgx.Tx, rep *ImportReport, 
 			return fmt.Errorf("import users: guard: %w", err)
 		}
 	}
-	applyOpts := opts
 	if opts.DryRun {
-		applyOpts.Progress = nil // a dry run says it checked, not that it imported
-	}
-	if err := applyImport(ctx, tx, actorFrom(ctx), total, applyOpts); err != nil {
+		if g != nil {
+			g.q.afterImport = true
+		}
+	} else if err := applyImport(ctx, tx, actorFrom(ctx), total, opts); err != nil {
 		return fmt.Errorf("import users: %w", err)
 	}
 	short, err := g.check(ctx, tx, true)

@@ -28,7 +28,8 @@ const (
 // only when the file gives them (nil: leave as it is, or the default for a
 // new user).
 //
-// Its JSON is how an import job keeps its rows until it runs (QueueImport).
+// Its JSON is the shape an import job keeps its rows in until it runs,
+// though made and read in SQL (importItemsSQL, loadJobRowsSQL).
 type ImportRow struct {
 	// Row is the row's number in the file, the header being row 1.
 	Row      int     `json:"row"`

@@ -24,6 +24,7 @@ const (
 // importRun is one `weekoffs import` of a file.
 type importRun struct {
 	what, flags         string
+	mode                string // "" says it from flags
 	took                time.Duration
 	report              string // the command's summary line
 	loadBefore, loadEnd string
@@ -37,7 +38,9 @@ type importRun struct {
 // checked and applied. It runs only with -only import: it rewrites a
 // database and takes minutes.
 func benchImport(ctx context.Context, o options, w io.Writer, logf func(string, ...any)) error {
-	o.database = importDatabase
+	if o.database == defaultDatabase {
+		o.database = importDatabase
+	}
 	o.fresh = true
 	dbURL, err := prepareDatabase(ctx, o, logf)
 	if err != nil {
@@ -47,8 +50,12 @@ func benchImport(ctx context.Context, o options, w io.Writer, logf func(string, 
 	if err != nil {
 		return err
 	}
+	minimum := 0
+	if o.importGuarded {
+		minimum = 1
+	}
 	for i := 1; i <= importTeams; i++ {
-		if _, err := conn.Exec(ctx, "INSERT INTO teams (name) VALUES ($1)", fmt.Sprintf("Team %d", i)); err != nil {
+		if _, err := conn.Exec(ctx, "INSERT INTO teams (name, min_on_duty) VALUES ($1, $2)", fmt.Sprintf("Team %d", i), minimum); err != nil {
 			conn.Close(ctx)
 			return err
 		}
@@ -66,7 +73,7 @@ func benchImport(ctx context.Context, o options, w io.Writer, logf func(string, 
 		return err
 	}
 	changedFile := filepath.Join(dir, "changes.csv")
-	if err := os.WriteFile(changedFile, []byte(importChanges(100_000, o.users)), 0o600); err != nil {
+	if err := os.WriteFile(changedFile, []byte(importChanges(100_000, o.users, 0, "new")), 0o600); err != nil {
 		return err
 	}
 	var runs []importRun
@@ -101,13 +108,25 @@ func benchImport(ctx context.Context, o options, w io.Writer, logf func(string, 
 		logf("  %s (%s wall)", r.report, r.took.Round(time.Millisecond))
 		runs = append(runs, r)
 	}
-	fmt.Fprintf(w, "\nweekoffs import (Store.ImportUsers, as POST /admin/users/import), database %s of %d users and %d teams (targets for 100,000 rows: dry run under %s, apply under %s).\n",
-		importDatabase, o.users, importTeams, importTargetDryRun, importTargetApply)
+	apiRun, err := benchImportAPI(ctx, o, dbURL, logf)
+	if err != nil {
+		return err
+	}
+	runs = append(runs, apiRun)
+	guarded := "no minimum on duty"
+	if o.importGuarded {
+		guarded = "each with min_on_duty 1 (-import-guarded: the coverage guard counts every changed row)"
+	}
+	fmt.Fprintf(w, "\nweekoffs import (Store.ImportUsers, as POST /admin/users/import), database %s of %d users and %d teams, %s (targets for 100,000 rows: dry run under %s, apply under %s).\n",
+		o.database, o.users, importTeams, guarded, importTargetDryRun, importTargetApply)
 	fmt.Fprintln(w, "| file | mode | wall (process start to exit) | report | load average before → after |")
 	fmt.Fprintln(w, "|---|---|---:|---|---|")
 	for _, r := range runs {
 		mode := "apply"
-		if r.flags != "" {
+		switch {
+		case r.mode != "":
+			mode = r.mode
+		case r.flags != "":
 			mode = "dry run"
 		}
 		fmt.Fprintf(w, "| %s | %s | %.2f s | %s | %s → %s |\n", r.what, mode, r.took.Seconds(), r.report, r.loadBefore, r.loadEnd)
@@ -116,17 +135,17 @@ func benchImport(ctx context.Context, o options, w io.Writer, logf func(string, 
 	return nil
 }
 
-// importChanges is a file of n rows: half new users, half seeded ones
-// (user1 and on) with other days off and a team.
-func importChanges(n, seeded int) string {
+// importChanges is a file of n rows: half new users (emails prefix0@ and
+// on), half seeded ones (user<skip+1> and on) with other days off and a team.
+func importChanges(n, seeded, skip int, prefix string) string {
 	var b strings.Builder
 	b.WriteString("email,full_name,role,team,weekoffs\r\n")
 	days := []string{"mon tue", "wed", "thu fri", "sat", "sun mon"}
 	for i := range n {
-		if i%2 == 0 && i/2+1 < seeded {
-			fmt.Fprintf(&b, "user%d@example.com,,,Team %d,%s\r\n", i/2+1, i%importTeams+1, days[i%len(days)])
+		if k := skip + i/2 + 1; i%2 == 0 && k < seeded {
+			fmt.Fprintf(&b, "user%d@example.com,,,Team %d,%s\r\n", k, i%importTeams+1, days[i%len(days)])
 		} else {
-			fmt.Fprintf(&b, "new%d@example.com,New Person %d,employee,Team %d,%s\r\n", i, i, i%importTeams+1, days[(i+1)%len(days)])
+			fmt.Fprintf(&b, "%s%d@example.com,New Person %d,employee,Team %d,%s\r\n", prefix, i, i, i%importTeams+1, days[(i+1)%len(days)])
 		}
 	}
 	return b.String()

@@ -47,7 +47,7 @@ func (c *Client) ImportUsers(ctx context.Context, f *models.ImportFile, opts mod
 		if id, err = c.insert(ctx, tx, ImportArgs{Actor: models.ActorOf(ctx), Force: opts.Force}); err != nil {
 			return err
 		}
-		_, err = c.store.QueueImport(ctx, tx, id, KindImportUsers, f.Rows)
+		_, err = c.store.QueueImport(ctx, tx, id, KindImportUsers)
 		return err
 	}
 	rep, err := c.store.ImportUsers(ctx, f, opts)

@@ -117,6 +117,86 @@ func TestImportUsersJob(t *testing.T) {
 			t.Errorf("a failed import created %d users", n)
 		}
 	})
+	t.Run("LimitLoweredMeanwhile", func(t *testing.T) {
+		t.Parallel()
+		store := modelstest.Store(t)
+		var b strings.Builder
+		b.WriteString("email,full_name,weekoffs\r\n")
+		for i := range 12 {
+			days := "sun"
+			if i%3 == 0 {
+				days = "sat sun"
+			}
+			fmt.Fprintf(&b, "new%d@example.com,New %d,%s\r\n", i, i, days)
+		}
+		f, err := models.ParseUsersCSV(strings.NewReader(b.String()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := newClient(t, store, jobs.Options{SyncMax: 10, ImportSyncMax: 10, BatchSize: 7})
+		res, err := c.ImportUsers(t.Context(), f, models.ImportOptions{})
+		if err != nil || res.Job == nil {
+			t.Fatalf("got %+v, %v; want a job", res, err)
+		}
+		one := 1
+		if _, err := store.UpdateOrganisation(t.Context(), models.OrganisationInput{WeekoffsMax: &one}); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Start(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Stop(context.Background()) })
+		job := waitJob(t, store, res.Job.ID)
+		if job.State != models.JobFailed || job.Done != 0 || len(job.Errors) != 4 {
+			t.Fatalf("got %+v, want failed, nothing done, the 4 rows of two days", job)
+		}
+		for i, e := range job.Errors {
+			if e.Row != 2+3*i || e.Field != "rules" || e.Msg != "Choose at most 1 week-off days, not 2" {
+				t.Errorf("got error %+v, want row %d's two days of at most one", e, 2+3*i)
+			}
+		}
+		if n := usersLike(t, store, "new%"); n != 0 {
+			t.Errorf("a failed import created %d users", n)
+		}
+	})
+	t.Run("DatesKept", func(t *testing.T) {
+		t.Parallel()
+		store := modelstest.Store(t)
+		later := time.Now().AddDate(0, 0, 10).Format(time.DateOnly)
+		var b strings.Builder
+		b.WriteString("email,full_name,weekoffs,effective_from\r\n")
+		for i := range 12 {
+			from := ""
+			if i%2 == 1 {
+				from = later
+			}
+			fmt.Fprintf(&b, "new%d@example.com,New %d,sun,%s\r\n", i, i, from)
+		}
+		f, err := models.ParseUsersCSV(strings.NewReader(b.String()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := newClient(t, store, jobs.Options{SyncMax: 10, ImportSyncMax: 10, BatchSize: 7})
+		res, err := c.ImportUsers(t.Context(), f, models.ImportOptions{})
+		if err != nil || res.Job == nil {
+			t.Fatalf("got %+v, %v; want a job", res, err)
+		}
+		if err := c.Start(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Stop(context.Background()) })
+		if job := waitJob(t, store, res.Job.ID); job.State != models.JobCompleted {
+			t.Fatalf("got %+v, want completed", job)
+		}
+		var today, dated int64
+		if err := store.Pool().QueryRow(t.Context(), `SELECT count(*) FILTER (WHERE effective_from = org_today()),
+			count(*) FILTER (WHERE effective_from = $1::date) FROM schedules WHERE scope = 'user'`, later).Scan(&today, &dated); err != nil {
+			t.Fatal(err)
+		}
+		if today != 6 || dated != 6 {
+			t.Errorf("got %d schedules from today and %d from %s, want 6 of each", today, dated, later)
+		}
+	})
 	t.Run("ProblemsAtOnce", func(t *testing.T) {
 		t.Parallel()
 		store := modelstest.Store(t)
