@@ -132,7 +132,7 @@ func (s *Store) Coverage(ctx context.Context, q CoverageQuery) (*Coverage, error
 func coverageOf(ctx context.Context, db batcher, q CoverageQuery) (_ *Coverage, extra int64, err error) {
 	var in coverageInput
 	kept := false
-	if q.TeamID == 0 {
+	if q.TeamID == 0 && !q.afterImport { // the kept groups are the people as they are
 		var k keptInputs
 		if k, err = readKeptCoverageInputs(ctx, db, q); err != nil {
 			return nil, 0, err
