@@ -96,9 +96,16 @@ $$;
 -- held a row until it committed (an UPDATE computing from its own
 -- snapshot would write a key that misses them). Without JIT: a batch of
 -- 5,000 users' estimate reached its threshold, and compiling took 50 ms of
--- the 150.
+-- the 150. With generic plans, planned once a session: a custom plan for
+-- one user's array (an estimate of 1 row against the generic plan's 10)
+-- always looked cheaper, so every single write planned the keys' statement
+-- again, about 4 ms of the 5 the triggers added to a write
+-- (docs/PERFORMANCE.md). A bulk change's batches of 5,000 took the generic
+-- plan after five of them anyway (its index probes per user are the plan a
+-- batch needs).
 -- +goose StatementBegin
-CREATE FUNCTION coverage_rekey(uids bigint[]) RETURNS void LANGUAGE plpgsql SET jit = off AS $$
+CREATE FUNCTION coverage_rekey(uids bigint[]) RETURNS void LANGUAGE plpgsql
+    SET jit = off SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
     today date := org_today();
 BEGIN
