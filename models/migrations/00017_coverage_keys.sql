@@ -113,9 +113,21 @@ BEGIN
         RETURN;
     END IF;
     PERFORM 1 FROM coverage_people WHERE user_id = ANY (uids) ORDER BY user_id FOR UPDATE;
+    -- The ledger follows in the same statement (one trigger fewer a write):
+    -- o is the row as it was, which nobody else can have moved since the
+    -- lock above.
     WITH k AS MATERIALIZED (SELECT k.user_id, md5(k.key)::uuid AS hash, k.key FROM coverage_keys_of(uids, today) k),
-    texts AS (INSERT INTO coverage_keys (hash, key) SELECT DISTINCT hash, key FROM k ON CONFLICT DO NOTHING)
-    UPDATE coverage_people p SET key = k.hash, h = today FROM k WHERE p.user_id = k.user_id AND p.key <> k.hash;
+    texts AS (INSERT INTO coverage_keys (hash, key) SELECT DISTINCT hash, key FROM k ON CONFLICT DO NOTHING),
+    moved AS (
+        UPDATE coverage_people p SET key = k.hash, h = today FROM k, coverage_people o
+         WHERE p.user_id = k.user_id AND o.user_id = k.user_id AND p.key <> k.hash
+        RETURNING p.team_id, p.counted, o.key AS old_key, o.h AS old_h, p.key, p.h
+    )
+    INSERT INTO coverage_ledger (team_id, key, n, h)
+    SELECT team_id, key, sum(n), max(h)
+      FROM (SELECT team_id, key, 1 AS n, h FROM moved WHERE counted
+  UNION ALL SELECT team_id, old_key, -1, old_h FROM moved WHERE counted) r
+     GROUP BY team_id, key HAVING sum(n) <> 0;
 END
 $$;
 -- +goose StatementEnd
@@ -150,7 +162,10 @@ $$;
 -- The ledger follows coverage_people's rows, and only them: a statement
 -- that moves a user's team and one that changes their schedules, in
 -- whichever order their triggers run, each change the row, and the ledger
--- adds what the row counts now less what it counted.
+-- adds what the row counts now less what it counted. Inserts, deletions
+-- and a truncate by this trigger; the two updates (coverage_rekey and the
+-- users trigger) write their ledger rows in their own statements, which
+-- saves every write a trigger call and its transition tables.
 -- +goose StatementBegin
 CREATE FUNCTION coverage_ledger_follow() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -160,13 +175,6 @@ BEGIN
     ELSIF TG_OP = 'DELETE' THEN
         INSERT INTO coverage_ledger (team_id, key, n, h)
         SELECT team_id, key, -count(*), max(h) FROM old_rows WHERE counted GROUP BY team_id, key;
-    ELSIF TG_OP = 'UPDATE' THEN
-        INSERT INTO coverage_ledger (team_id, key, n, h)
-        SELECT * FROM (SELECT team_id, key, sum(sign) AS n, max(h) AS h
-                         FROM (SELECT team_id, key, h, 1 AS sign FROM new_rows WHERE counted
-                     UNION ALL SELECT team_id, key, h, -1 AS sign FROM old_rows WHERE counted) r
-                        GROUP BY team_id, key) d
-         WHERE n <> 0;
     ELSE -- TRUNCATE
         DELETE FROM coverage_ledger;
     END IF;
@@ -188,9 +196,22 @@ BEGIN
         SELECT id, team_id, is_active AND role = 'employee', md5('[null,null,null,null]')::uuid, org_today() FROM new_rows;
         PERFORM coverage_rekey(ARRAY(SELECT n.id FROM new_rows n WHERE EXISTS (SELECT 1 FROM schedules s WHERE s.user_id = n.id)));
     ELSIF TG_OP = 'UPDATE' THEN
-        UPDATE coverage_people p SET team_id = n.team_id, counted = n.is_active AND n.role = 'employee'
-          FROM new_rows n
-         WHERE p.user_id = n.id AND (p.team_id IS DISTINCT FROM n.team_id OR p.counted <> (n.is_active AND n.role = 'employee'));
+        -- The ledger in the same statement. The team and counted it had are
+        -- the user's old ones (only this trigger changes them, under the
+        -- user's row lock); its key is the one RETURNING gives, which this
+        -- update does not change and a rekey committed meanwhile may have.
+        WITH moved AS (
+            UPDATE coverage_people p SET team_id = n.team_id, counted = n.is_active AND n.role = 'employee'
+              FROM new_rows n
+             WHERE p.user_id = n.id AND (p.team_id IS DISTINCT FROM n.team_id OR p.counted <> (n.is_active AND n.role = 'employee'))
+            RETURNING p.user_id, p.team_id, p.counted, p.key, p.h
+        )
+        INSERT INTO coverage_ledger (team_id, key, n, h)
+        SELECT team_id, key, sum(n), max(h)
+          FROM (SELECT team_id, key, 1 AS n, h FROM moved WHERE counted
+      UNION ALL SELECT o.team_id, m.key, -1, m.h FROM moved m JOIN old_rows o ON o.id = m.user_id
+                 WHERE o.is_active AND o.role = 'employee') r
+         GROUP BY team_id, key HAVING sum(n) <> 0;
     ELSIF TG_OP = 'DELETE' THEN
         DELETE FROM coverage_people p USING old_rows o WHERE p.user_id = o.id;
     ELSE -- TRUNCATE
@@ -229,8 +250,6 @@ INSERT INTO coverage_keys (hash, key) VALUES (md5('[null,null,null,null]')::uuid
 LOCK TABLE users, schedules IN SHARE MODE; -- no writer may change what is worked out below
 CREATE TRIGGER coverage_ledger_insert AFTER INSERT ON coverage_people
     REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION coverage_ledger_follow();
-CREATE TRIGGER coverage_ledger_update AFTER UPDATE ON coverage_people
-    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION coverage_ledger_follow();
 CREATE TRIGGER coverage_ledger_delete AFTER DELETE ON coverage_people
     REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION coverage_ledger_follow();
 CREATE TRIGGER coverage_ledger_truncate AFTER TRUNCATE ON coverage_people
