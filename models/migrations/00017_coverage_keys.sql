@@ -228,16 +228,25 @@ $$;
 -- in keys (coverage adds them by team when it reads).
 -- +goose StatementBegin
 CREATE FUNCTION coverage_people_follow_schedules() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    uids bigint[];
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        PERFORM coverage_rekey(ARRAY(SELECT DISTINCT user_id FROM new_rows WHERE user_id IS NOT NULL));
+        uids := ARRAY(SELECT DISTINCT user_id FROM new_rows WHERE user_id IS NOT NULL);
     ELSIF TG_OP = 'DELETE' THEN
-        PERFORM coverage_rekey(ARRAY(SELECT DISTINCT user_id FROM old_rows WHERE user_id IS NOT NULL));
+        uids := ARRAY(SELECT DISTINCT user_id FROM old_rows WHERE user_id IS NOT NULL);
     ELSIF TG_OP = 'UPDATE' THEN
-        PERFORM coverage_rekey(ARRAY(SELECT user_id FROM new_rows WHERE user_id IS NOT NULL
-                                      UNION SELECT user_id FROM old_rows WHERE user_id IS NOT NULL));
+        uids := ARRAY(SELECT user_id FROM new_rows WHERE user_id IS NOT NULL
+                       UNION SELECT user_id FROM old_rows WHERE user_id IS NOT NULL);
     ELSE -- TRUNCATE: nobody has schedules of their own any more
-        PERFORM coverage_rekey(ARRAY(SELECT user_id FROM coverage_people WHERE key <> md5('[null,null,null,null]')::uuid));
+        uids := ARRAY(SELECT user_id FROM coverage_people WHERE key <> md5('[null,null,null,null]')::uuid);
+    END IF;
+    -- An INSERT ... ON CONFLICT DO UPDATE (every PUT /me/weekoffs) fires
+    -- both the insert and the update trigger, one of them with no rows, and
+    -- a write of rules already in force fires both with none: no call then
+    -- (coverage_rekey's settings and its reading of the date cost one).
+    IF cardinality(uids) > 0 THEN
+        PERFORM coverage_rekey(uids);
     END IF;
     RETURN NULL;
 END
