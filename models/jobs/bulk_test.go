@@ -42,6 +42,15 @@ func newClient(t *testing.T, store *models.Store, opts jobs.Options) *jobs.Clien
 	return c
 }
 
+// startClient starts c's workers, stopped when the test ends.
+func startClient(t *testing.T, c *jobs.Client) {
+	t.Helper()
+	if err := c.Start(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Stop(context.Background()) })
+}
+
 // counts returns how many history rows of field the users have, and the
 // sum of their versions.
 func counts(t *testing.T, store *models.Store, field string) (history, versions int64) {
@@ -101,10 +110,7 @@ func TestChangeUsers(t *testing.T) {
 		if res.Job == nil || res.Job.Total != 45 || res.Job.State != models.JobQueued {
 			t.Fatalf("got %+v, want a queued job of 45", res.Job)
 		}
-		if err := c.Start(t.Context()); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { c.Stop(context.Background()) })
+		startClient(t, c)
 		var job *models.Job
 		if !modelstest.Eventually(t, 20*time.Second, func() bool {
 			job, err = store.Job(t.Context(), res.Job.ID)

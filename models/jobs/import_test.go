@@ -1,7 +1,6 @@
 package jobs_test
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -20,7 +19,13 @@ func importFile(t *testing.T, n int, team string) *models.ImportFile {
 	for i := range n {
 		fmt.Fprintf(&b, "new%d@example.com,New %d,%s,sun\r\n", i, i, team)
 	}
-	f, err := models.ParseUsersCSV(strings.NewReader(b.String()))
+	return parseCSV(t, b.String())
+}
+
+// parseCSV parses text as an import file.
+func parseCSV(t *testing.T, text string) *models.ImportFile {
+	t.Helper()
+	f, err := models.ParseUsersCSV(strings.NewReader(text))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,10 +67,7 @@ func TestImportUsersJob(t *testing.T) {
 		if n := usersLike(t, store, "new%"); n != 0 {
 			t.Fatalf("queueing the import created %d users", n)
 		}
-		if err := c.Start(t.Context()); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { c.Stop(context.Background()) })
+		startClient(t, c)
 		job := waitJob(t, store, res.Job.ID)
 		if job.State != models.JobCompleted || job.Done != 25 || len(job.Errors) != 0 {
 			t.Errorf("got %+v, want completed 25 of 25", job)
@@ -102,10 +104,7 @@ func TestImportUsersJob(t *testing.T) {
 		if err := store.DeleteTeam(t.Context(), team.ID); err != nil {
 			t.Fatal(err)
 		}
-		if err := c.Start(t.Context()); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { c.Stop(context.Background()) })
+		startClient(t, c)
 		job := waitJob(t, store, res.Job.ID)
 		if job.State != models.JobFailed || job.Done != 0 || len(job.Errors) != 12 {
 			t.Fatalf("got %+v, want failed, nothing done, 12 errors", job)
@@ -129,10 +128,7 @@ func TestImportUsersJob(t *testing.T) {
 			}
 			fmt.Fprintf(&b, "new%d@example.com,New %d,%s\r\n", i, i, days)
 		}
-		f, err := models.ParseUsersCSV(strings.NewReader(b.String()))
-		if err != nil {
-			t.Fatal(err)
-		}
+		f := parseCSV(t, b.String())
 		c := newClient(t, store, jobs.Options{SyncMax: 10, ImportSyncMax: 10, BatchSize: 7})
 		res, err := c.ImportUsers(t.Context(), f, models.ImportOptions{})
 		if err != nil || res.Job == nil {
@@ -142,10 +138,7 @@ func TestImportUsersJob(t *testing.T) {
 		if _, err := store.UpdateOrganisation(t.Context(), models.OrganisationInput{WeekoffsMax: &one}); err != nil {
 			t.Fatal(err)
 		}
-		if err := c.Start(t.Context()); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { c.Stop(context.Background()) })
+		startClient(t, c)
 		job := waitJob(t, store, res.Job.ID)
 		if job.State != models.JobFailed || job.Done != 0 || len(job.Errors) != 4 {
 			t.Fatalf("got %+v, want failed, nothing done, the 4 rows of two days", job)
@@ -172,19 +165,13 @@ func TestImportUsersJob(t *testing.T) {
 			}
 			fmt.Fprintf(&b, "new%d@example.com,New %d,sun,%s\r\n", i, i, from)
 		}
-		f, err := models.ParseUsersCSV(strings.NewReader(b.String()))
-		if err != nil {
-			t.Fatal(err)
-		}
+		f := parseCSV(t, b.String())
 		c := newClient(t, store, jobs.Options{SyncMax: 10, ImportSyncMax: 10, BatchSize: 7})
 		res, err := c.ImportUsers(t.Context(), f, models.ImportOptions{})
 		if err != nil || res.Job == nil {
 			t.Fatalf("got %+v, %v; want a job", res, err)
 		}
-		if err := c.Start(t.Context()); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { c.Stop(context.Background()) })
+		startClient(t, c)
 		if job := waitJob(t, store, res.Job.ID); job.State != models.JobCompleted {
 			t.Fatalf("got %+v, want completed", job)
 		}
@@ -244,19 +231,13 @@ func TestImportJobCoverageGuard(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			f, err := models.ParseUsersCSV(strings.NewReader(file))
-			if err != nil {
-				t.Fatal(err)
-			}
+			f := parseCSV(t, file)
 			c := newClient(t, store, jobs.Options{SyncMax: 1, ImportSyncMax: 1, BatchSize: 1})
 			res, err := c.ImportUsers(t.Context(), f, models.ImportOptions{Force: force})
 			if err != nil || res.Job == nil {
 				t.Fatalf("got %+v, %v; want a queued job", res, err)
 			}
-			if err := c.Start(t.Context()); err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { c.Stop(context.Background()) })
+			startClient(t, c)
 			job := waitJob(t, store, res.Job.ID)
 			var wed, history, forced int64
 			if err := store.Pool().QueryRow(t.Context(), `SELECT (SELECT count(*) FROM users WHERE weekoffs = '{wednesday}'),
