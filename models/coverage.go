@@ -116,7 +116,7 @@ type batcher interface {
 // reads each person's row once to group them). An unknown team is
 // ErrTeamNotFound.
 func (s *Store) Coverage(ctx context.Context, q CoverageQuery) (*Coverage, error) {
-	cov, extra, err := coverageOf(ctx, s.pool, q)
+	cov, extra, err := coverageOf(ctx, s.pool, &s.coverageKeys, q)
 	if err != nil {
 		return nil, err
 	}
@@ -128,13 +128,14 @@ func (s *Store) Coverage(ctx context.Context, q CoverageQuery) (*Coverage, error
 // teams') come from the groups kept on write (migration 00017) when they
 // hold for the range, else are counted; one team's are counted, from its
 // members' rows. extra is how many rows the kept ledger holds beyond one a
-// group (0 when not read), for the caller to fold.
-func coverageOf(ctx context.Context, db batcher, q CoverageQuery) (_ *Coverage, extra int64, err error) {
+// group (0 when not read), for the caller to fold. keys decodes the kept
+// keys (nil: afresh each time).
+func coverageOf(ctx context.Context, db batcher, keys *timelineKeys, q CoverageQuery) (_ *Coverage, extra int64, err error) {
 	var in coverageInput
 	kept := false
 	if q.TeamID == 0 && !q.afterImport { // the kept groups are the people as they are
 		var k keptInputs
-		if k, err = readKeptCoverageInputs(ctx, db, q); err != nil {
+		if k, err = readKeptCoverageInputs(ctx, db, keys, q); err != nil {
 			return nil, 0, err
 		}
 		in, kept, extra = k.coverageInput, k.holds, k.extra
@@ -401,7 +402,7 @@ func ownFromKey(key string, from schedule.Date) ([]schedule.Schedule, error) {
 // counting only the members of teams that have one: what the start page
 // and /metrics show, at a cost that grows with those teams, not everyone.
 func (s *Store) ShortDays(ctx context.Context, from, to schedule.Date) ([]ShortDay, error) {
-	cov, extra, err := coverageOf(ctx, s.pool, CoverageQuery{From: from, To: to, guardedOnly: true})
+	cov, extra, err := coverageOf(ctx, s.pool, &s.coverageKeys, CoverageQuery{From: from, To: to, guardedOnly: true})
 	if err != nil {
 		return nil, err
 	}

@@ -56,14 +56,18 @@ func countCoverage(from, to schedule.Date, groups []timelineGroup, teams map[int
 	out := map[int64]*teamCounts{}
 	// Many groups differ only where the range cannot see it (a team whose
 	// schedule their own overrides throughout): expansions are kept by
-	// what the periods hold, not by group.
-	expanded := map[string][]schedule.Day{}
+	// what the periods hold, not by group, as offsets into the range.
+	expanded := map[string][]offDay{}
 	// Groups of the same key in teams with the same schedules (or none)
 	// expand alike; at a million users the kept groups are some 10,000
-	// (team, key) pairs of a few dozen keys and team timelines, and
+	// (team, key) pairs of a few hundred keys and two team timelines, and
 	// expanding each pair took 40 ms.
-	byKey := map[string][]schedule.Day{}
-	teamSigs := map[int64]string{}
+	type memoKey struct {
+		sig int
+		key string
+	}
+	byKey := map[memoKey][]offDay{}
+	teamSigs, sigs := map[int64]int{}, map[string]int{}
 	for _, g := range groups {
 		tc := out[g.TeamID]
 		if tc == nil {
@@ -73,36 +77,55 @@ func countCoverage(from, to schedule.Date, groups []timelineGroup, teams map[int
 		for i := range tc.people {
 			tc.people[i] += g.Count
 		}
-		memo := ""
+		var memo memoKey
 		if g.Key != "" {
 			sig, ok := teamSigs[g.TeamID]
 			if !ok {
-				sig = timelineSig(teams[g.TeamID])
+				text := timelineSig(teams[g.TeamID])
+				if sig, ok = sigs[text]; !ok {
+					sig = len(sigs)
+					sigs[text] = sig
+				}
 				teamSigs[g.TeamID] = sig
 			}
-			memo = sig + "\x00" + g.Key
+			memo = memoKey{sig, g.Key}
 		}
 		days, ok := byKey[memo]
-		if !ok || memo == "" {
+		if !ok || g.Key == "" {
 			tl := schedule.Timelines{User: g.Own, Team: teams[g.TeamID], Organisation: org}
 			periods := tl.Periods(from, to)
 			key := periodsKey(periods)
 			if days, ok = expanded[key]; !ok {
-				days = schedule.Expand(periods)
+				days = offDays(from, schedule.Expand(periods))
 				expanded[key] = days
 			}
-			if memo != "" {
+			if g.Key != "" {
 				byKey[memo] = days
 			}
 		}
 		for _, d := range days {
-			i := from.DaysUntil(d.Date)
-			if d.Part == schedule.Full {
-				tc.off[i] += g.Count
+			if d.full {
+				tc.off[d.i] += g.Count
 			} else {
-				tc.half[i] += g.Count
+				tc.half[d.i] += g.Count
 			}
 		}
+	}
+	return out
+}
+
+// offDay is a day off as countCoverage adds it up: its offset in the
+// range, and whether it is the whole day.
+type offDay struct {
+	i    int
+	full bool
+}
+
+// offDays turns the days of an expansion from from on into offDays.
+func offDays(from schedule.Date, days []schedule.Day) []offDay {
+	out := make([]offDay, len(days))
+	for k, d := range days {
+		out[k] = offDay{from.DaysUntil(d.Date), d.Part == schedule.Full}
 	}
 	return out
 }

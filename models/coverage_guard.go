@@ -232,7 +232,7 @@ func beginScopeGuard(ctx context.Context, tx pgx.Tx, teamID int64) (*scopeGuard,
 	}
 	today := schedule.DateOf(day.Date())
 	g := &scopeGuard{q: CoverageQuery{From: today, To: today.AddDays(GuardDays - 1), TeamID: teamID, guardedOnly: true}}
-	if g.before, _, err = coverageOf(ctx, tx, g.q); err != nil {
+	if g.before, _, err = coverageOf(ctx, tx, nil, g.q); err != nil {
 		return nil, err
 	}
 	return g, nil
@@ -244,7 +244,7 @@ func (g *scopeGuard) check(ctx context.Context, tx batcher, force bool) ([]Short
 	if g == nil {
 		return nil, nil
 	}
-	after, _, err := coverageOf(ctx, tx, g.q)
+	after, _, err := coverageOf(ctx, tx, nil, g.q)
 	if err != nil {
 		return nil, err
 	}

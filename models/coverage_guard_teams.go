@@ -65,7 +65,7 @@ func guardMembersTeams(ctx context.Context, db guardDB, members string, args []a
 		q.guardedOnly = true
 	}
 	g := &scopeGuard{q: q, only: ids}
-	if g.before, _, err = coverageOf(ctx, db, q); err != nil {
+	if g.before, _, err = coverageOf(ctx, db, nil, q); err != nil {
 		return nil, err
 	}
 	return g, nil

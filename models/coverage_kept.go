@@ -14,7 +14,10 @@ import (
 // keeps: the head counts by team and key, with the latest date from which
 // the keys hold and how many ledger rows each sums (for folding); then the
 // text of each key, once (a key is shared by many teams), in rows of its
-// own that carry it. %s narrows the teams.
+// own that carry it. %s narrows the teams. The ledger counts the people of
+// a team with no minimum and no schedules as of no team (coverage_team,
+// migration 00018): they follow the organisation's schedules as people
+// without one do, and only everyone's sum is asked of them.
 const keptGroupsSQL = `
 WITH g AS MATERIALIZED (
     SELECT team_id, key, sum(n)::bigint AS n, max(h) AS h, count(*) AS rows FROM coverage_ledger %s GROUP BY team_id, key
@@ -55,10 +58,11 @@ type keptInputs struct {
 
 // readKeptCoverageInputs reads everyone's (or, guardedOnly, the guarded
 // teams') coverageInput from the kept groups, in one round trip. The groups
-// hold only for ranges from the latest date the keys were worked out on:
-// today, or a day later after the organisation's zone moved back; earlier
-// ranges must be counted.
-func readKeptCoverageInputs(ctx context.Context, db batcher, q CoverageQuery) (in keptInputs, err error) {
+// hold only for ranges from the latest date the keys were worked out from:
+// the first day of the month before today's (coverage_since), or a later
+// one after the organisation's zone moved back across a month's end;
+// earlier ranges must be counted.
+func readKeptCoverageInputs(ctx context.Context, db batcher, keys *timelineKeys, q CoverageQuery) (in keptInputs, err error) {
 	narrow := ""
 	if q.guardedOnly {
 		narrow = "WHERE team_id IN (SELECT id FROM teams WHERE min_on_duty > 0)"
@@ -83,7 +87,7 @@ func readKeptCoverageInputs(ctx context.Context, db batcher, q CoverageQuery) (i
 	if in.shared, err = scanShared(rows); err != nil {
 		return in, fmt.Errorf("coverage: %w", err)
 	}
-	if err = readKeptGroups(results, q.From, &in); err != nil {
+	if err = readKeptGroups(results, keys, q.From, &in); err != nil {
 		return in, fmt.Errorf("coverage: %w", err)
 	}
 	return in, nil
@@ -91,7 +95,7 @@ func readKeptCoverageInputs(ctx context.Context, db batcher, q CoverageQuery) (i
 
 // readKeptGroups reads keptGroupsSQL's rows into in, decoding each key
 // once however many teams share it.
-func readKeptGroups(results pgx.BatchResults, from schedule.Date, in *keptInputs) error {
+func readKeptGroups(results pgx.BatchResults, keys *timelineKeys, from schedule.Date, in *keptInputs) error {
 	rows, err := results.Query()
 	if err != nil {
 		return err
@@ -109,7 +113,7 @@ func readKeptGroups(results pgx.BatchResults, from schedule.Date, in *keptInputs
 			return err
 		}
 		if text != nil {
-			if own[string(hash[:])], err = ownFromKey(*text, keptSince); err != nil {
+			if own[string(hash[:])], err = keys.decode(hash, *text); err != nil {
 				return err
 			}
 			continue
@@ -160,4 +164,26 @@ func (s *Store) FoldCoverageLedger(ctx context.Context) error {
 		return fmt.Errorf("fold coverage ledger: %w", err)
 	}
 	return nil
+}
+
+// coverageCatchUpBatch is how many users' keys coverage_catch_up works out
+// again in one transaction: a bulk change's batch, about 0.3 s at a million.
+const coverageCatchUpBatch = 5000
+
+// CatchUpCoverageKeys works out again, once a month has begun, the kept
+// keys that carry own changes from before the month before it
+// (coverage_catch_up, migration 00018), in batches until none are left. It
+// returns how many users' keys it worked out.
+func (s *Store) CatchUpCoverageKeys(ctx context.Context) (int, error) {
+	total := 0
+	for {
+		var n int
+		if err := s.pool.QueryRow(ctx, "SELECT coverage_catch_up($1)", coverageCatchUpBatch).Scan(&n); err != nil {
+			return total, fmt.Errorf("catch up coverage keys: %w", err)
+		}
+		total += n
+		if n == 0 {
+			return total, nil
+		}
+	}
 }

@@ -123,8 +123,13 @@ func TestKeptCoverageFollowsEveryWrite(t *testing.T) {
 	check := func(what string) {
 		t.Helper()
 		d := today()
-		for _, r := range [][2]int{{0, 91}, {400, 460}} { // from today, and well past every planned change
-			q := models.CoverageQuery{From: d.AddDays(r[0]), To: d.AddDays(r[1])}
+		// From today, from the first of this month and of the month before
+		// (the calendar's months, where the seeded people's schedules and
+		// the writes below begin), and well past every planned change.
+		month := d.AddDays(1 - d.Time().Day())
+		before := schedule.DateOf(month.Time().AddDate(0, -1, 0).Date())
+		for _, r := range [][2]schedule.Date{{d, d.AddDays(91)}, {month, month.AddDays(91)}, {before, before.AddDays(91)}, {d.AddDays(400), d.AddDays(460)}} {
+			q := models.CoverageQuery{From: r[0], To: r[1]}
 			compare(what, q, true)
 			compare(what+" (guarded teams)", models.GuardedOnly(q), true)
 		}
@@ -260,6 +265,32 @@ func TestKeptCoverageFollowsEveryWrite(t *testing.T) {
 	}
 	check("after team and organisation schedules")
 
+	// A team with no minimum and no schedules is counted as no team
+	// (migration 00018): its people move in the ledger when it gains a
+	// minimum or its first schedule, and back when it loses the last.
+	night := team("Night", 0)
+	bulk("after a bulk move into a team with no minimum", employees[150:170], models.BulkChange{TeamID: &night})
+	setMinimum := func(what string, min int) {
+		t.Helper()
+		if _, err := s.UpdateTeam(ctx, night, models.TeamInput{MinOnDuty: &min}); err != nil {
+			t.Fatal(err)
+		}
+		check(what)
+	}
+	setMinimum("after the team gained a minimum", 2)
+	setMinimum("after the team lost its minimum", 0)
+	nightly, err := s.SetScopeSchedule(ctx, night, models.ScheduleInput{Rules: weekend, EffectiveFrom: d.AddDays(8), Today: d, Force: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("after the team's first schedule")
+	setMinimum("after a minimum beside the schedule", 1)
+	setMinimum("after no minimum beside the schedule", 0)
+	if err := s.CancelScopeSchedule(ctx, night, nightly.ID); err != nil {
+		t.Fatal(err)
+	}
+	check("after the team's last schedule was cancelled")
+
 	inactive, admin, employee := false, "admin", "employee"
 	update(employees[5], models.UserInput{IsActive: &inactive})
 	check("after a deactivation")
@@ -295,11 +326,16 @@ func TestKeptCoverageFollowsEveryWrite(t *testing.T) {
 	}
 	check("after the date moved on and the due changes were applied")
 
-	// The zone moves back: the keys rekeyed since hold from a date after
-	// the organisation's today, and must not be used before it.
+	// The zone moves back: the keys hold from the latest date they were
+	// worked out from, and must not be used for a range before it.
 	zone("Etc/GMT+12")
-	q := models.CoverageQuery{From: today(), To: today().AddDays(30)}
-	compare("after the date moved back", q, false)
+	var since time.Time
+	if err := pool.QueryRow(ctx, "SELECT max(h) FROM coverage_people WHERE counted").Scan(&since); err != nil {
+		t.Fatal(err)
+	}
+	h := schedule.DateOf(since.Date())
+	compare("after the date moved back, from the keys' date", models.CoverageQuery{From: h, To: h.AddDays(30)}, true)
+	compare("after the date moved back, from the day before", models.CoverageQuery{From: h.AddDays(-1), To: h.AddDays(30)}, false)
 }
 
 // TestCoverageAnchorKeepsRhythm: the canonical anchor that kept keys give
@@ -342,5 +378,193 @@ func TestCoverageAnchorKeepsRhythm(t *testing.T) {
 	}
 	if len(anchors) != 4 {
 		t.Errorf("14 start dates gave %d anchors, want 4: %v", len(anchors), anchors)
+	}
+}
+
+// TestCoverageKeysCatchUpWithTheMonth: kept keys carry the own changes
+// since the first of the month before today's (migration 00018), dated, so
+// the seeded people who began within it are grouped by the day they began.
+// When a month has passed, CatchUpCoverageKeys works those keys out again
+// as plain schedules in force, once: the groups shrink back, the figures
+// from the new month before still equal a count of every person, and the
+// ledger what working every key out again gives.
+func TestCoverageKeysCatchUpWithTheMonth(t *testing.T) {
+	t.Parallel()
+	s := modelstest.Store(t)
+	ctx := context.Background()
+	pool := s.Pool()
+	if _, err := s.Seed(ctx, 400, "password1", nil); err != nil {
+		t.Fatal(err)
+	}
+	count := func(sql string) int {
+		t.Helper()
+		var n int
+		if err := pool.QueryRow(ctx, sql).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	// People whose key lists a change of their own (the seeded begin on
+	// the day they were created, over two years).
+	const dated = `SELECT count(*) FROM coverage_people p JOIN coverage_keys k ON k.hash = p.key WHERE k.key NOT LIKE '%,null]'`
+	recent := count(`SELECT count(DISTINCT user_id) FROM schedules WHERE user_id IS NOT NULL AND effective_from > coverage_since(org_today())`)
+	if recent == 0 {
+		t.Fatal("no seeded person began within the kept keys' months; the test needs some")
+	}
+	if got := count(dated); got != recent {
+		t.Fatalf("%d people have keys with dated changes, want the %d who began since the month before", got, recent)
+	}
+	if n, err := s.CatchUpCoverageKeys(ctx); err != nil || n != 0 {
+		t.Fatalf("CatchUpCoverageKeys within the month: %d, %v; want 0 and nothing to do", n, err)
+	}
+
+	// Three months on: the database's date is the organisation's clock.
+	if _, err := pool.Exec(ctx, `CREATE OR REPLACE FUNCTION org_today() RETURNS date LANGUAGE sql STABLE AS $$
+		SELECT (now() AT TIME ZONE COALESCE((SELECT timezone FROM organisation WHERE id = 1), 'UTC'))::date + 92 $$`); err != nil {
+		t.Fatal(err)
+	}
+	// The pool's sessions may have planned coverage_rekey with the old
+	// date inlined: new ones for what follows.
+	pool.Reset()
+	n, err := s.CatchUpCoverageKeys(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != recent {
+		t.Errorf("CatchUpCoverageKeys worked out %d keys again, want the %d with dated changes", n, recent)
+	}
+	if got := count(dated); got != 0 {
+		t.Errorf("after catching up, %d people still have keys with dated changes", got)
+	}
+	if got := count(`SELECT count(*) FROM coverage_people WHERE h < coverage_since(org_today()) AND key <> md5('[null,null,null,null]')::uuid AND user_id IN (SELECT user_id FROM schedules WHERE effective_from > h)`); got != 0 {
+		t.Errorf("after catching up, %d people's keys hold from before a change of theirs", got)
+	}
+	if n, err := s.CatchUpCoverageKeys(ctx); err != nil || n != 0 {
+		t.Fatalf("CatchUpCoverageKeys again: %d, %v; want 0", n, err)
+	}
+	var since time.Time
+	if err := pool.QueryRow(ctx, "SELECT coverage_since(org_today())").Scan(&since); err != nil {
+		t.Fatal(err)
+	}
+	q := models.CoverageQuery{From: schedule.DateOf(since.Date()), To: schedule.DateOf(since.Date()).AddDays(60)}
+	counted, err := s.CountedCoverage(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept, holds, err := s.KeptCoverage(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !holds || fmt.Sprint(*kept) != fmt.Sprint(*counted) {
+		t.Fatalf("from %s after catching up: kept (holding: %v)\n%v\nwant counted\n%v", q.From, holds, *kept, *counted)
+	}
+	var kGroups, rebuilt string
+	const sums = `SELECT string_agg(format('%s %s %s', COALESCE(team_id, 0), key, n), E'\n' ORDER BY COALESCE(team_id, 0), key)
+		FROM (SELECT team_id, key, sum(n) AS n FROM coverage_ledger GROUP BY 1, 2 HAVING sum(n) <> 0) g`
+	if err := pool.QueryRow(ctx, sums).Scan(&kGroups); err != nil {
+		t.Fatal(err)
+	}
+	tx, err := pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx) //nolint:errcheck // read only
+	if _, err := tx.Exec(ctx, "SELECT coverage_rebuild()"); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.QueryRow(ctx, sums).Scan(&rebuilt); err != nil {
+		t.Fatal(err)
+	}
+	if kGroups != rebuilt {
+		t.Errorf("after catching up, the kept ledger\n%s\nwant, working every key out again,\n%s", kGroups, rebuilt)
+	}
+}
+
+// TestKeptCoverageRegroupsUnderWrites: a team's minimum set and cleared
+// again and again, which moves its people in the kept ledger between no
+// team and the team (coverage_regroup, migration 00018), while its members
+// change their week-offs and move in and out of it at the same time. Every
+// writer asks coverage_team under the team's lock, so that after it all the
+// ledger must equal what working every key out again gives.
+func TestKeptCoverageRegroupsUnderWrites(t *testing.T) {
+	t.Parallel()
+	s := modelstest.Store(t)
+	ctx := context.Background()
+	pool := s.Pool()
+	if _, err := s.Seed(ctx, 120, "password1", nil); err != nil {
+		t.Fatal(err)
+	}
+	name, zero := "Rota", 0
+	tm, err := s.CreateTeam(ctx, models.TeamInput{Name: &name, MinOnDuty: &zero})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var members []int64
+	rows, err := pool.Query(ctx, "UPDATE users SET team_id = $1 WHERE role = 'employee' RETURNING id", tm.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if members, err = pgx.CollectRows(rows, pgx.RowTo[int64]); err != nil {
+		t.Fatal(err)
+	}
+	days := [][]string{{"sat"}, {"sun"}, {"mon", "tue"}, {"fri"}}
+	const workers = 4
+	done := make(chan error, workers)
+	stop := make(chan struct{})
+	for w := range workers {
+		go func() {
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					done <- nil
+					return
+				default:
+				}
+				id := members[(w*31+i*7)%len(members)]
+				var err error
+				if i%5 == 4 { // out of the team and back in
+					_, err = pool.Exec(ctx, "UPDATE users SET team_id = CASE WHEN team_id IS NULL THEN $2::bigint END WHERE id = $1", id, tm.ID)
+				} else {
+					_, err = s.SetWeekoffs(ctx, id, days[(w+i)%len(days)], 0)
+				}
+				if err != nil {
+					done <- err
+					return
+				}
+			}
+		}()
+	}
+	for i := range 30 {
+		min := (i + 1) % 2
+		if _, err := s.UpdateTeam(ctx, tm.ID, models.TeamInput{MinOnDuty: &min}); err != nil {
+			close(stop)
+			t.Fatal(err)
+		}
+	}
+	close(stop)
+	for range workers {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+	const sums = `SELECT COALESCE(string_agg(format('%s %s %s', COALESCE(team_id, 0), key, n), E'\n' ORDER BY COALESCE(team_id, 0), key), '')
+		FROM (SELECT team_id, key, sum(n) AS n FROM coverage_ledger GROUP BY 1, 2 HAVING sum(n) <> 0) g`
+	var kept, rebuilt string
+	if err := pool.QueryRow(ctx, sums).Scan(&kept); err != nil {
+		t.Fatal(err)
+	}
+	tx, err := pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx) //nolint:errcheck // read only
+	if _, err := tx.Exec(ctx, "SELECT coverage_rebuild()"); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.QueryRow(ctx, sums).Scan(&rebuilt); err != nil {
+		t.Fatal(err)
+	}
+	if kept != rebuilt {
+		t.Errorf("the kept ledger\n%s\nwant, working every key out again,\n%s", kept, rebuilt)
 	}
 }

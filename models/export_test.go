@@ -37,7 +37,7 @@ func (s *Store) CountedCoverage(ctx context.Context, q CoverageQuery) (*Coverage
 // KeptCoverage is everyone's Coverage from the kept groups only, and
 // whether they hold for q's range (if not, the figures mean nothing).
 func (s *Store) KeptCoverage(ctx context.Context, q CoverageQuery) (*Coverage, bool, error) {
-	in, err := readKeptCoverageInputs(ctx, s.pool, q)
+	in, err := readKeptCoverageInputs(ctx, s.pool, &s.coverageKeys, q)
 	if err != nil {
 		return nil, false, err
 	}

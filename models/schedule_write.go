@@ -215,6 +215,11 @@ func (s *Store) KeepSchedulesCurrent(ctx context.Context, interval time.Duration
 		if err := s.FoldCoverageLedger(ctx); err != nil && ctx.Err() == nil {
 			s.log.Warn("coverage ledger: folding failed; trying again", "error", err, "retry_in", interval)
 		}
+		if n, err := s.CatchUpCoverageKeys(ctx); err != nil && ctx.Err() == nil {
+			s.log.Warn("coverage keys: catching up with the month failed; trying again", "error", err, "retry_in", interval)
+		} else if n > 0 {
+			s.log.Info("coverage keys: caught up with the month", "users", n)
+		}
 		select {
 		case <-ctx.Done():
 			return

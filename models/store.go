@@ -43,6 +43,8 @@ type Store struct {
 	acquiring atomic.Int64
 	// sampler keeps the sample of search texts that picks a search's index keys.
 	sampler searchSampler
+	// coverageKeys keeps the kept coverage keys decoded.
+	coverageKeys timelineKeys
 
 	// beforeUserLock, set only by tests (export_test.go), runs in update
 	// between the locks taken before the user's row and the row's own,
