@@ -112,11 +112,27 @@ func coverageEndpoints(o options, srv *server, fx *fixtures) []endpoint {
 		t.Method, t.URL, t.Header, t.Body = http.MethodGet, srv.base+"/admin/coverage?"+month(from), admin, nil
 		return nil
 	}
+	// The same for ranges that start before today: on a day of this month
+	// or the last (the calendar's current and previous months), 31 to 33
+	// days long so that the cycle is longer than the cache even on the
+	// 1st, when the window is one month.
+	first := time.Date(today.Year(), today.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, -1, 0)
+	window := uint64(today.Sub(first).Hours()/24) + 1
+	var back atomic.Uint64
+	past := func(t *vegeta.Target) error {
+		k := back.Add(1)
+		from := first.AddDate(0, 0, int(k%window))
+		to := from.AddDate(0, 0, 30+int(k/window%3))
+		t.Method, t.Header, t.Body = http.MethodGet, admin, nil
+		t.URL = fmt.Sprintf("%s/admin/coverage?from=%s&to=%s", srv.base, from.Format(time.DateOnly), to.Format(time.DateOnly))
+		return nil
+	}
 	var eps []endpoint
 	for _, c := range []int{o.latencyConns} {
 		eps = append(eps,
 			endpoint{"GET /admin/coverage 31 days, everyone (kept)", c, pid, static(everyone, admin)},
 			endpoint{"GET /admin/coverage 31 days, everyone (counted each time)", c, pid, uncached},
+			endpoint{"GET /admin/coverage 31 days from this month or the last, everyone (counted each time)", c, pid, past},
 			endpoint{"GET /admin/coverage 31 days, team of 1000", c, pid, static(team, admin)},
 			endpoint{"PUT /me/weekoffs coverage guard (team of 1000, minimum 1)", c, pid, rotating(http.MethodPut, srv.base+"/me/weekoffs", cf.memberTokens, weekoffBodies, gzip)},
 			endpoint{"PUT /me/weekoffs coverage baseline (team without minimum)", c, pid, rotating(http.MethodPut, srv.base+"/me/weekoffs", fx.userTokens[len(fx.userTokens)/2:], weekoffBodies, gzip)},
