@@ -95,6 +95,14 @@ func TestKeptCoverageFollowsEveryWrite(t *testing.T) {
 			compare(what, q, true)
 			compare(what+" (guarded teams)", models.GuardedOnly(q), true)
 		}
+		var apartWrong int
+		if err := pool.QueryRow(ctx, `SELECT count(*) FROM (SELECT team_id FROM coverage_ledger WHERE team_id IS NOT NULL
+			GROUP BY team_id, key HAVING sum(n) <> 0) g WHERE team_id NOT IN (SELECT id FROM coverage_apart_teams())`).Scan(&apartWrong); err != nil {
+			t.Fatal(err)
+		}
+		if apartWrong != 0 {
+			t.Fatalf("%s: %d ledger groups count people apart in teams with no minimum and no schedules", what, apartWrong)
+		}
 		if kept, rebuilt := keptLedger(t, pool); kept != rebuilt {
 			t.Fatalf("%s: the kept ledger\n%s\nwant, working every key out again,\n%s", what, kept, rebuilt)
 		}
@@ -149,7 +157,19 @@ func TestKeptCoverageFollowsEveryWrite(t *testing.T) {
 		}
 		check(what)
 	}
+	// Field has no minimum and no schedules: its people are counted as of
+	// no team, so moving them there changes no head count.
+	var ledgerRows, after int
+	if err := pool.QueryRow(ctx, "SELECT count(*) FROM coverage_ledger").Scan(&ledgerRows); err != nil {
+		t.Fatal(err)
+	}
 	bulk("after a bulk move into a team", employees[10:120], models.BulkChange{TeamID: &field})
+	if err := pool.QueryRow(ctx, "SELECT count(*) FROM coverage_ledger").Scan(&after); err != nil {
+		t.Fatal(err)
+	}
+	if after != ledgerRows {
+		t.Errorf("a move into a team with no minimum and no schedules wrote %d ledger rows, want none", after-ledgerRows)
+	}
 	weekend := schedule.EveryWeek([]time.Weekday{time.Saturday, time.Sunday})
 	bulk("after a bulk change of days from today", employees[60:150], models.BulkChange{Rules: &weekend})
 	tuesday := schedule.EveryWeek([]time.Weekday{time.Tuesday})

@@ -14,8 +14,8 @@
 -- the teams with a minimum (whose short days are asked) and the teams with
 -- schedules of their own (whose people without one follow them) need
 -- their people apart; the ledger counts everyone else's people as of no
--- team (coverage_team), and a team's rows move when it starts or stops
--- needing them (coverage_regroup). Keys that carry changes older than the
+-- team (coverage_apart_teams), and a team's rows move when it starts or
+-- stops needing them (coverage_regroup). Keys that carry changes older than the
 -- next month's such day are worked out again when it comes
 -- (coverage_catch_up), so that dated keys do not pile up.
 
@@ -24,34 +24,35 @@ CREATE FUNCTION coverage_since(d date) RETURNS date LANGUAGE sql IMMUTABLE AS $$
     SELECT (date_trunc('month', d) - interval '1 month')::date
 $$;
 
--- The team t's people are counted under in the ledger: t when it has a
--- minimum or schedules of its own, else none (null). Every writer of the
--- ledger asks it for each team it writes, which takes a shared lock on the
--- team (released at commit) and then reads in a snapshot of its own
--- (VOLATILE): a change that makes the team start or stop needing its
--- people apart takes the lock exclusively before it moves the team's rows
--- (coverage_regroup), so a writer either wrote before and its rows are
--- moved, or waits and writes under the new answer.
--- +goose StatementBegin
-CREATE FUNCTION coverage_team(t bigint) RETURNS bigint LANGUAGE plpgsql VOLATILE AS $$
-BEGIN
-    IF t IS NULL THEN
-        RETURN NULL;
-    END IF;
-    PERFORM pg_advisory_xact_lock_shared(hashtext('coverage_team'), (t % 2147483647)::int);
-    IF EXISTS (SELECT 1 FROM teams WHERE id = t AND min_on_duty > 0) OR EXISTS (SELECT 1 FROM schedules WHERE team_id = t) THEN
-        RETURN t;
-    END IF;
-    RETURN NULL;
-END
+-- The teams whose people the ledger counts apart: those with a minimum
+-- (whose short days are asked) or schedules of their own (which their
+-- people without one follow); everyone else's as of no team. Read once a
+-- statement, from two partial indexes.
+CREATE INDEX teams_guarded_idx ON teams (id) WHERE min_on_duty > 0;
+CREATE FUNCTION coverage_apart_teams() RETURNS TABLE (id bigint) LANGUAGE sql STABLE AS $$
+    SELECT id FROM teams WHERE min_on_duty > 0 UNION SELECT team_id FROM schedules WHERE team_id IS NOT NULL
 $$;
--- +goose StatementEnd
 
--- Takes team t's lock exclusively, waiting for the writers that asked
--- coverage_team for it to commit; a caller reads what decides the answer
+-- Every writer of the ledger first takes, in a statement of its own, a
+-- shared lock (released at commit: coverage_apart_share), and reads
+-- coverage_apart_teams in the next, with a snapshot taken after it. A
+-- change that makes a team start or stop being apart takes the lock
+-- exclusively before it moves the team's rows (coverage_regroup): a writer
+-- either wrote first and its rows are among those moved, or waits and
+-- writes under the new answer. One lock for every team, not one a team: a
+-- bulk change's batch writes for a thousand teams, and PostgreSQL's lock
+-- table holds 64 locks a connection; a team starts or stops being apart
+-- rarely (its first minimum or schedule), and then every writer waits for
+-- the moving of its rows, 0.3 s at a million users.
+CREATE FUNCTION coverage_apart_share() RETURNS void LANGUAGE sql AS $$
+    SELECT pg_advisory_xact_lock_shared(hashtext('coverage_apart'), 0)
+$$;
+
+-- Takes coverage_apart_share's lock exclusively, waiting for the writers
+-- that hold it to commit; a caller reads what decides a team's answer
 -- after this, in a statement of its own.
-CREATE FUNCTION coverage_team_lock(t bigint) RETURNS void LANGUAGE sql AS $$
-    SELECT pg_advisory_xact_lock(hashtext('coverage_team'), (t % 2147483647)::int)
+CREATE FUNCTION coverage_apart_lock() RETURNS void LANGUAGE sql AS $$
+    SELECT pg_advisory_xact_lock(hashtext('coverage_apart'), 0)
 $$;
 
 -- Moves team t's counted people in the ledger from being of no team to
@@ -85,6 +86,7 @@ BEGIN
         RETURN;
     END IF;
     PERFORM 1 FROM coverage_people WHERE user_id = ANY (uids) ORDER BY user_id FOR UPDATE;
+    PERFORM coverage_apart_share();
     -- The ledger follows in the same statement (one trigger fewer a write):
     -- o is the row as it was, which nobody else can have moved since the
     -- lock above.
@@ -96,10 +98,10 @@ BEGIN
         RETURNING p.team_id, p.counted, o.key AS old_key, o.h AS old_h, p.key, p.h
     )
     INSERT INTO coverage_ledger (team_id, key, n, h)
-    SELECT coverage_team(team_id), key, sum(n), max(h)
+    SELECT CASE WHEN team_id IN (SELECT id FROM coverage_apart_teams()) THEN team_id END, key, sum(n), max(h)
       FROM (SELECT team_id, key, 1 AS n, h FROM moved WHERE counted
   UNION ALL SELECT team_id, old_key, -1, old_h FROM moved WHERE counted) r
-     GROUP BY team_id, key HAVING sum(n) <> 0;
+     GROUP BY 1, 2 HAVING sum(n) <> 0;
 END
 $$;
 -- +goose StatementEnd
@@ -132,19 +134,16 @@ $$;
 -- +goose StatementBegin
 CREATE OR REPLACE FUNCTION coverage_ledger_follow() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    -- coverage_team once a team (a rebuild inserts a million rows).
     IF TG_OP = 'INSERT' THEN
-        WITH t AS MATERIALIZED (SELECT team, coverage_team(NULLIF(team, 0)) AS apart
-                                  FROM (SELECT DISTINCT COALESCE(team_id, 0) AS team FROM new_rows WHERE counted) d)
+        PERFORM coverage_apart_share();
         INSERT INTO coverage_ledger (team_id, key, n, h)
-        SELECT t.apart, r.key, count(*), max(r.h) FROM new_rows r JOIN t ON t.team = COALESCE(r.team_id, 0)
-         WHERE r.counted GROUP BY t.apart, r.key;
+        SELECT CASE WHEN team_id IN (SELECT id FROM coverage_apart_teams()) THEN team_id END, key, count(*), max(h)
+          FROM new_rows WHERE counted GROUP BY 1, 2;
     ELSIF TG_OP = 'DELETE' THEN
-        WITH t AS MATERIALIZED (SELECT team, coverage_team(NULLIF(team, 0)) AS apart
-                                  FROM (SELECT DISTINCT COALESCE(team_id, 0) AS team FROM old_rows WHERE counted) d)
+        PERFORM coverage_apart_share();
         INSERT INTO coverage_ledger (team_id, key, n, h)
-        SELECT t.apart, r.key, -count(*), max(r.h) FROM old_rows r JOIN t ON t.team = COALESCE(r.team_id, 0)
-         WHERE r.counted GROUP BY t.apart, r.key;
+        SELECT CASE WHEN team_id IN (SELECT id FROM coverage_apart_teams()) THEN team_id END, key, -count(*), max(h)
+          FROM old_rows WHERE counted GROUP BY 1, 2;
     ELSE -- TRUNCATE
         DELETE FROM coverage_ledger;
     END IF;
@@ -165,6 +164,7 @@ BEGIN
         -- the user's old ones (only this trigger changes them, under the
         -- user's row lock); its key is the one RETURNING gives, which this
         -- update does not change and a rekey committed meanwhile may have.
+        PERFORM coverage_apart_share();
         WITH moved AS (
             UPDATE coverage_people p SET team_id = n.team_id, counted = n.is_active AND n.role = 'employee'
               FROM new_rows n
@@ -172,11 +172,11 @@ BEGIN
             RETURNING p.user_id, p.team_id, p.counted, p.key, p.h
         )
         INSERT INTO coverage_ledger (team_id, key, n, h)
-        SELECT coverage_team(team_id), key, sum(n), max(h)
+        SELECT CASE WHEN team_id IN (SELECT id FROM coverage_apart_teams()) THEN team_id END, key, sum(n), max(h)
           FROM (SELECT team_id, key, 1 AS n, h FROM moved WHERE counted
       UNION ALL SELECT o.team_id, m.key, -1, m.h FROM moved m JOIN old_rows o ON o.id = m.user_id
                  WHERE o.is_active AND o.role = 'employee') r
-         GROUP BY team_id, key HAVING sum(n) <> 0;
+         GROUP BY 1, 2 HAVING sum(n) <> 0;
     ELSIF TG_OP = 'DELETE' THEN
         DELETE FROM coverage_people p USING old_rows o WHERE p.user_id = o.id;
     ELSE -- TRUNCATE
@@ -197,7 +197,7 @@ DECLARE
     minimum boolean;
     scheduled bigint;
 BEGIN
-    PERFORM coverage_team_lock(t);
+    PERFORM coverage_apart_lock();
     SELECT count(*) INTO scheduled FROM schedules WHERE team_id = t;
     minimum := COALESCE((SELECT min_on_duty > 0 FROM teams WHERE id = t), false);
     PERFORM coverage_regroup(t, minimum OR scheduled - d > 0, minimum OR scheduled > 0);
@@ -215,7 +215,7 @@ BEGIN
     IF (OLD.min_on_duty > 0) = (NEW.min_on_duty > 0) THEN
         RETURN NULL;
     END IF;
-    PERFORM coverage_team_lock(NEW.id);
+    PERFORM coverage_apart_lock();
     scheduled := EXISTS (SELECT 1 FROM schedules WHERE team_id = NEW.id);
     PERFORM coverage_regroup(NEW.id, OLD.min_on_duty > 0 OR scheduled, NEW.min_on_duty > 0 OR scheduled);
     RETURN NULL;
@@ -231,7 +231,7 @@ DECLARE
     d int;
 BEGIN
     -- A team's first schedule, or its last gone: its people are counted
-    -- apart, or no longer (coverage_team).
+    -- apart, or no longer (coverage_apart_teams).
     IF TG_OP = 'INSERT' THEN
         FOR t, d IN SELECT team_id, count(*) FROM new_rows WHERE team_id IS NOT NULL GROUP BY team_id LOOP
             PERFORM coverage_team_follow_schedules(t, d);
@@ -452,8 +452,10 @@ $$;
 DROP FUNCTION coverage_team_follow_minimum();
 DROP FUNCTION coverage_team_follow_schedules(bigint, bigint);
 DROP FUNCTION coverage_regroup(bigint, boolean, boolean);
-DROP FUNCTION coverage_team_lock(bigint);
-DROP FUNCTION coverage_team(bigint);
+DROP FUNCTION coverage_apart_lock();
+DROP FUNCTION coverage_apart_share();
+DROP FUNCTION coverage_apart_teams();
+DROP INDEX teams_guarded_idx;
 DROP FUNCTION coverage_since(date);
 LOCK TABLE users, schedules IN SHARE MODE;
 SELECT coverage_rebuild();
