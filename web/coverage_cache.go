@@ -13,11 +13,11 @@ import (
 	"github.com/weekoffs/weekoffs/models/schedule"
 )
 
-// coverageTTL is how long everyone's coverage figures may be kept. Counting
-// everyone reads every active employee's row (PostgreSQL groups them by
-// timeline; see models.Store.Coverage): 0.5 s at 100,000, 5 s at 1,000,000
-// on a quiet machine (docs/PERFORMANCE.md, "Issue 12"), too much
-// for every view of the month calendar, the start page and /metrics. A
+// coverageTTL is how long everyone's coverage figures may be kept. From
+// the first of the previous month on they read the kept ledger, 40-50 ms
+// at 1,000,000 users; earlier ranges count every active employee's row,
+// 3-4 s there (docs/PERFORMANCE.md, "Issue 12"): either is too much for
+// every view of the month calendar, the start page and /metrics. A
 // write this server answers makes the next read count afresh
 // (figuresFollowWrites); another instance's write is seen within the TTL.
 // (The database's notifications are gone: a notifying commit takes a
