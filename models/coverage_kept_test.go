@@ -450,8 +450,9 @@ func TestCoverageKeysCatchUpWithTheMonth(t *testing.T) {
 // again and again, which moves its people in the kept ledger between no
 // team and the team (coverage_regroup, migration 00018), while its members
 // change their week-offs and move in and out of it at the same time. Every
-// writer asks coverage_team under the team's lock, so that after it all the
-// ledger must equal what working every key out again gives.
+// writer reads which teams are apart after taking coverage_apart_share's
+// lock, so that after it all the ledger must equal what working every key
+// out again gives.
 func TestKeptCoverageRegroupsUnderWrites(t *testing.T) {
 	t.Parallel()
 	s := modelstest.Store(t)

@@ -215,8 +215,8 @@ $$;
 
 -- A team gained or lost d schedules (a statement's): if that made its first
 -- or took its last, its people are counted apart, or no longer. Decided
--- after the team's lock, from statements of their own, so that two such
--- writes at once see each other.
+-- after coverage_apart_lock, from statements of their own, so that two
+-- such writes at once see each other.
 -- +goose StatementBegin
 CREATE FUNCTION coverage_team_follow_schedules(t bigint, d bigint) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
@@ -310,8 +310,9 @@ INSERT INTO coverage_caught_up (since) VALUES (coverage_since(org_today()));
 -- (the only keys that can carry changes older than their h needs): their
 -- keys become the schedule in force, and the groups stay about teams x
 -- patterns. Returns how many it rekeyed; 0 when none are left, having
--- noted the day (or when another instance is at it). Run in batches (models.Store.CatchUpCoverageKeys), each
--- its own transaction, so that no write waits on a month's worth.
+-- noted the day (or when another instance is at it). Run in batches
+-- (models.Store.CatchUpCoverageKeys), each its own transaction, so that no
+-- write waits on a month's worth.
 -- +goose StatementBegin
 CREATE FUNCTION coverage_catch_up(lim int) RETURNS int LANGUAGE plpgsql AS $$
 DECLARE
