@@ -58,30 +58,6 @@ func TestKeptCoverageFollowsEveryWrite(t *testing.T) {
 	// ahead later moves the organisation's date on by a day or two.
 	zone("Etc/GMT+12")
 
-	compare := func(what string, q models.CoverageQuery, wantKept bool) {
-		t.Helper()
-		counted, err := s.CountedCoverage(ctx, q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		kept, holds, err := s.KeptCoverage(ctx, q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if holds != wantKept {
-			t.Fatalf("%s, %s..%s: the kept groups hold: %v, want %v", what, q.From, q.To, holds, wantKept)
-		}
-		if holds && fmt.Sprint(*kept) != fmt.Sprint(*counted) {
-			t.Fatalf("%s, %s..%s: kept figures\n%v\nwant counted\n%v", what, q.From, q.To, *kept, *counted)
-		}
-		got, err := s.Coverage(ctx, q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if fmt.Sprint(*got) != fmt.Sprint(*counted) {
-			t.Fatalf("%s, %s..%s: Coverage\n%v\nwant counted\n%v", what, q.From, q.To, *got, *counted)
-		}
-	}
 	check := func(what string) {
 		t.Helper()
 		d := today()
@@ -92,8 +68,8 @@ func TestKeptCoverageFollowsEveryWrite(t *testing.T) {
 		before := schedule.DateOf(month.Time().AddDate(0, -1, 0).Date())
 		for _, r := range [][2]schedule.Date{{d, d.AddDays(91)}, {month, month.AddDays(91)}, {before, before.AddDays(91)}, {d.AddDays(400), d.AddDays(460)}} {
 			q := models.CoverageQuery{From: r[0], To: r[1]}
-			compare(what, q, true)
-			compare(what+" (guarded teams)", models.GuardedOnly(q), true)
+			compareKept(t, s, what, q, true)
+			compareKept(t, s, what+" (guarded teams)", models.GuardedOnly(q), true)
 		}
 		var apartWrong int
 		if err := pool.QueryRow(ctx, `SELECT count(*) FROM (SELECT team_id FROM coverage_ledger WHERE team_id IS NOT NULL
@@ -317,8 +293,8 @@ func TestKeptCoverageFollowsEveryWrite(t *testing.T) {
 		t.Fatal(err)
 	}
 	h := schedule.DateOf(since.Date())
-	compare("after the date moved back, from the keys' date", models.CoverageQuery{From: h, To: h.AddDays(30)}, true)
-	compare("after the date moved back, from the day before", models.CoverageQuery{From: h.AddDays(-1), To: h.AddDays(30)}, false)
+	compareKept(t, s, "after the date moved back, from the keys' date", models.CoverageQuery{From: h, To: h.AddDays(30)}, true)
+	compareKept(t, s, "after the date moved back, from the day before", models.CoverageQuery{From: h.AddDays(-1), To: h.AddDays(30)}, false)
 }
 
 // TestCoverageAnchorKeepsRhythm: the canonical anchor that kept keys give
@@ -429,18 +405,8 @@ func TestCoverageKeysCatchUpWithTheMonth(t *testing.T) {
 	if err := pool.QueryRow(ctx, "SELECT coverage_since(org_today())").Scan(&since); err != nil {
 		t.Fatal(err)
 	}
-	q := models.CoverageQuery{From: schedule.DateOf(since.Date()), To: schedule.DateOf(since.Date()).AddDays(60)}
-	counted, err := s.CountedCoverage(ctx, q)
-	if err != nil {
-		t.Fatal(err)
-	}
-	kept, holds, err := s.KeptCoverage(ctx, q)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !holds || fmt.Sprint(*kept) != fmt.Sprint(*counted) {
-		t.Fatalf("from %s after catching up: kept (holding: %v)\n%v\nwant counted\n%v", q.From, holds, *kept, *counted)
-	}
+	from := schedule.DateOf(since.Date())
+	compareKept(t, s, "after catching up", models.CoverageQuery{From: from, To: from.AddDays(60)}, true)
 	if kept, rebuilt := keptLedger(t, pool); kept != rebuilt {
 		t.Errorf("after catching up, the kept ledger\n%s\nwant, working every key out again,\n%s", kept, rebuilt)
 	}
@@ -558,4 +524,33 @@ func keptLedger(t *testing.T, pool *pgxpool.Pool) (kept, rebuilt string) {
 		t.Fatal(err)
 	}
 	return kept, read(tx)
+}
+
+// compareKept holds q's figures from the kept groups, and Coverage's, to a
+// count of every person; the kept groups must hold for q's range when
+// wantKept, and must not otherwise.
+func compareKept(t *testing.T, s *models.Store, what string, q models.CoverageQuery, wantKept bool) {
+	t.Helper()
+	ctx := context.Background()
+	counted, err := s.CountedCoverage(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept, holds, err := s.KeptCoverage(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if holds != wantKept {
+		t.Fatalf("%s, %s..%s: the kept groups hold: %v, want %v", what, q.From, q.To, holds, wantKept)
+	}
+	if holds && fmt.Sprint(*kept) != fmt.Sprint(*counted) {
+		t.Fatalf("%s, %s..%s: kept figures\n%v\nwant counted\n%v", what, q.From, q.To, *kept, *counted)
+	}
+	got, err := s.Coverage(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(*got) != fmt.Sprint(*counted) {
+		t.Fatalf("%s, %s..%s: Coverage\n%v\nwant counted\n%v", what, q.From, q.To, *got, *counted)
+	}
 }
