@@ -121,7 +121,7 @@ func (s *Store) Seed(ctx context.Context, n int, password string, progress func(
 	// VACUUM sets the rows' hint bits and the visibility map now rather than
 	// on the first reads (which would write), so index-only scans work at
 	// once; ANALYZE gives the planner the statistics to pick the list's indexes.
-	if _, err := conn.Exec(ctx, "VACUUM (ANALYZE) users, schedules, user_schedule_state, coverage_people"); err != nil {
+	if _, err := conn.Exec(ctx, "VACUUM (ANALYZE) users, schedules, user_schedule_state, coverage_people, search_names, search_emails"); err != nil {
 		return int(copied), fmt.Errorf("seed: vacuum: %w", err)
 	}
 	return int(copied), nil
@@ -151,8 +151,9 @@ SELECT 'user', id, rules, effective_from, created_at FROM seeded`
 // a million-user seed take over 30 s.
 const seedRebuildMin = 50000
 
-// dropIndexesForSeed drops the users table's secondary indexes inside tx
-// when the table is empty and the seed is large, and returns the statements
+// dropIndexesForSeed drops the secondary indexes of users, and of the
+// emails' search table its COPY fills (migration 00019), inside tx when the
+// table is empty and the seed is large, and returns the statements
 // that recreate them, as PostgreSQL itself prints them (so the migrations
 // stay the only description of the schema). Indexes that back a constraint,
 // and the primary key, stay. Being inside tx, a failed seed restores them.
@@ -166,7 +167,7 @@ func (s *Store) dropIndexesForSeed(ctx context.Context, tx pgx.Tx, n int) ([]str
 	}
 	rows, err := tx.Query(ctx, `SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
 		FROM pg_index i
-		WHERE i.indrelid = 'users'::regclass
+		WHERE i.indrelid IN ('users'::regclass, 'search_emails'::regclass)
 		  AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)`)
 	if err != nil {
 		return nil, fmt.Errorf("seed: list indexes: %w", err)
