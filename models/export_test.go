@@ -43,3 +43,16 @@ func (s *Store) KeptCoverage(ctx context.Context, q CoverageQuery) (*Coverage, b
 	}
 	return coverageFrom(q, in.coverageInput), in.holds, nil
 }
+
+// ListUsersUnprobed is ListUsers with the search's probe skipped, as for a
+// search the planner expects more than the probe may count to match, and
+// whether the page was read name by name (byNames) rather than by the walk.
+func (s *Store) ListUsersUnprobed(ctx context.Context, f UserFilter) (UserPage, bool, error) {
+	l, err := s.newListing(ctx, f)
+	if err != nil {
+		return UserPage{}, false, err
+	}
+	l.overflown = true
+	page, err := l.page()
+	return page, l.byName, err
+}

@@ -20,22 +20,33 @@ const commonTrigram = 0.10
 // read again; the planner's statistics it comes from change as slowly.
 const sampleMaxAge = 10 * time.Minute
 
-// searchSampler keeps a sample of the stored search texts: the planner's
-// histogram of users.search, about a thousand rows spread over the table
-// (its statistics target, migration 00006), read at most every sampleMaxAge.
+// searchSampler keeps a sample of one column's stored search texts: the
+// planner's histogram of it, about a thousand rows spread over the table
+// (users.search has a larger statistics target, migration 00006), read at
+// most every sampleMaxAge.
 type searchSampler struct {
 	mu    sync.Mutex
 	texts []string
 	read  time.Time
 }
 
-// searchSample returns the sample, reading it again when it is old. A table
-// not analysed yet has none: then every trigram counts as rare.
+// searchSample returns the sample of users.search.
 func (s *Store) searchSample(ctx context.Context) ([]string, error) {
-	s.sampler.mu.Lock()
-	defer s.sampler.mu.Unlock()
-	if !s.sampler.read.IsZero() && time.Since(s.sampler.read) < sampleMaxAge {
-		return s.sampler.texts, nil
+	return s.sample(ctx, &s.sampler, "users", "search")
+}
+
+// emailSample returns the sample of search_emails.folded.
+func (s *Store) emailSample(ctx context.Context) ([]string, error) {
+	return s.sample(ctx, &s.emailSampler, "search_emails", "folded")
+}
+
+// sample returns sm's sample of a table's column, reading it again when it
+// is old. A table not analysed yet has none: then every trigram counts as rare.
+func (s *Store) sample(ctx context.Context, sm *searchSampler, table, column string) ([]string, error) {
+	sm.mu.Lock()
+	defer sm.mu.Unlock()
+	if !sm.read.IsZero() && time.Since(sm.read) < sampleMaxAge {
+		return sm.texts, nil
 	}
 	conn, err := s.acquire(ctx)
 	if err != nil {
@@ -44,11 +55,11 @@ func (s *Store) searchSample(ctx context.Context) ([]string, error) {
 	defer conn.Release()
 	var texts []string
 	err = conn.QueryRow(ctx, `SELECT histogram_bounds::text::text[] FROM pg_stats
-		WHERE schemaname = current_schema() AND tablename = 'users' AND attname = 'search'`).Scan(&texts)
+		WHERE schemaname = current_schema() AND tablename = $1 AND attname = $2`, table, column).Scan(&texts)
 	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
-		return nil, fmt.Errorf("list users: sample search texts: %w", err)
+		return nil, fmt.Errorf("list users: sample %s.%s: %w", table, column, err)
 	}
-	s.sampler.texts, s.sampler.read = texts, time.Now()
+	sm.texts, sm.read = texts, time.Now()
 	return texts, nil
 }
 

@@ -41,8 +41,10 @@ type Store struct {
 
 	// acquiring counts acquires in progress: pgxpool does not expose its waiters.
 	acquiring atomic.Int64
-	// sampler keeps the sample of search texts that picks a search's index keys.
-	sampler searchSampler
+	// sampler keeps the sample of search texts that picks a search's index
+	// keys; emailSampler the emails' (search_emails), for their own index.
+	sampler      searchSampler
+	emailSampler searchSampler
 	// coverageKeys keeps the kept coverage keys decoded.
 	coverageKeys timelineKeys
 

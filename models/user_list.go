@@ -122,9 +122,16 @@ func (s *Store) ListUsers(ctx context.Context, f UserFilter) (UserPage, error) {
 	if err != nil {
 		return UserPage{}, err
 	}
+	return l.page()
+}
+
+// page reads the listing's page, its cursors and its total.
+func (l *listing) page() (UserPage, error) {
+	f := l.f
 	backward := f.Cursor != nil && f.Cursor.Backward
 	rows := l.ordered(l.keyset(l.filtered())).Limit(f.Limit + 1)
 	var counted *int64 // every match, when the search's probe counted them
+	var err error
 	if l.searching() {
 		if rows, counted, err = l.searchRows(rows); err != nil {
 			return UserPage{}, err

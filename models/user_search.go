@@ -21,11 +21,13 @@ type listing struct {
 	col, dir string // the sort column, and ASC or DESC as the page is read
 	cursor   []any  // the cursor's (value, id), nil on a first page
 
-	patterns []string // every word, as LIKE '%word%'
-	keys     []string // the index's part of the words (see indexKeys)
+	patterns  []string   // every word, as LIKE '%word%'
+	keys      []string   // the index's part of the words (see indexKeys)
+	emailKeys [][]string // each word's part for the emails' index (byNames)
 
 	estimate  int64 // -1 until estimated
 	overflown bool  // the probe found more than exactCountCap matches
+	byName    bool  // the page was read name by name (byNames)
 }
 
 // newListing reads the filter's order and folds its search text into words.
@@ -57,11 +59,20 @@ func (s *Store) newListing(ctx context.Context, f UserFilter) (*listing, error) 
 	if err != nil {
 		return nil, err
 	}
+	emails, err := s.emailSample(ctx)
+	if err != nil {
+		return nil, err
+	}
 	for _, w := range words {
 		l.patterns = append(l.patterns, likeSubstring(w))
 		for _, k := range indexKeys(w, sample) {
 			l.keys = append(l.keys, likeSubstring(k))
 		}
+		var keys []string
+		for _, k := range indexKeys(w, emails) {
+			keys = append(keys, likeSubstring(k))
+		}
+		l.emailKeys = append(l.emailKeys, keys)
 	}
 	if len(l.keys) == 0 {
 		l.keys = l.patterns
@@ -137,11 +148,12 @@ func (l *listing) ordered(q *gorm.DB) *gorm.DB {
 // searchRows finds a search's page. A search the planner expects to match
 // few users is probed first (see probe), which finds the page and, on a
 // first page, the exact count at once. Otherwise, or when the probe finds
-// more matches than it may count, the page's ids come from the page query
-// itself: the planner then walks the sort order's index and tests each
-// entry's words there (the name index carries the search text, so in name
-// order that is an index-only scan), reading only the page's rows from the
-// table.
+// more matches than it may count, a page in name order is read name by name
+// where few names hold the words (see byNames). Failing that, the page's ids
+// come from the page query itself: the planner then walks the sort order's
+// index and tests each entry's words there (the name index carries the
+// search text, so in name order that is an index-only scan), reading only
+// the page's rows from the table.
 func (l *listing) searchRows(page *gorm.DB) (*gorm.DB, *int64, error) {
 	if probing, err := l.probing(); err != nil {
 		return nil, nil, err
@@ -157,6 +169,10 @@ func (l *listing) searchRows(page *gorm.DB) (*gorm.DB, *int64, error) {
 			}
 			return l.ordered(l.db.Model(&User{}).Where("id IN ?", ids)), total, nil
 		}
+	}
+	if ids, ok, err := l.byNames(l.f.Limit + 1); err != nil || ok {
+		l.byName = ok
+		return l.ordered(l.db.Model(&User{}).Where("id IN (?)", ids)), nil, err
 	}
 	return l.ordered(l.db.Model(&User{}).Where("id IN (?)", page.Select("id"))), nil, nil
 }
