@@ -25,13 +25,7 @@ func TestSearchByNames(t *testing.T) {
 	if _, err := s.Seed(ctx, 3000, "search-password", nil); err != nil {
 		t.Fatal(err)
 	}
-	exec := func(sql string, args ...any) {
-		t.Helper()
-		if err := s.GormDB().Exec(sql, args...).Error; err != nil {
-			t.Fatal(err)
-		}
-	}
-	exec(`INSERT INTO users (email, full_name, weekoffs) VALUES
+	mustExec(t, s, `INSERT INTO users (email, full_name, weekoffs) VALUES
 		('okafor.fan@mail.test', 'Quinn Ardent', '{sunday}'),
 		('rao7@mail.test', 'Ana Zed', '{sunday}'),
 		('ana@mail.test', 'Rao Quinn', '{}'),
@@ -40,7 +34,7 @@ func TestSearchByNames(t *testing.T) {
 	if err := s.GormDB().Raw(`INSERT INTO teams (name) VALUES ('Search') RETURNING id`).Scan(&team).Error; err != nil {
 		t.Fatal(err)
 	}
-	exec(`UPDATE users SET team_id = ? WHERE id % 3 = 0`, team)
+	mustExec(t, s, `UPDATE users SET team_id = ? WHERE id % 3 = 0`, team)
 	noTeam := int64(0)
 
 	searches := []struct{ q, where string }{
@@ -146,12 +140,6 @@ func TestSearchNamesFollowWrites(t *testing.T) {
 			t.Errorf("after %s: %v", after, stray)
 		}
 	}
-	exec := func(sql string, args ...any) {
-		t.Helper()
-		if err := s.GormDB().Exec(sql, args...).Error; err != nil {
-			t.Fatal(err)
-		}
-	}
 	if _, err := s.Seed(ctx, 200, "search-password", nil); err != nil {
 		t.Fatal(err)
 	}
@@ -168,17 +156,17 @@ func TestSearchNamesFollowWrites(t *testing.T) {
 	}
 	check("a rename")
 	// No route changes an email; a script in SQL may.
-	exec(`UPDATE users SET email = 'zoe.renamed@mail.test' WHERE id = ?`, created.ID)
+	mustExec(t, s, `UPDATE users SET email = 'zoe.renamed@mail.test' WHERE id = ?`, created.ID)
 	check("a new email")
-	exec(`UPDATE users SET full_name = 'Ana Rao' WHERE id IN (SELECT id FROM users WHERE full_name <> 'Ana Rao' ORDER BY id LIMIT 20)`)
+	mustExec(t, s, `UPDATE users SET full_name = 'Ana Rao' WHERE id IN (SELECT id FROM users WHERE full_name <> 'Ana Rao' ORDER BY id LIMIT 20)`)
 	check("twenty renames in one statement")
-	exec(`UPDATE users SET weekoffs = '{monday}'`)
+	mustExec(t, s, `UPDATE users SET weekoffs = '{monday}'`)
 	check("a change of everyone's week-offs")
-	exec(`DELETE FROM users WHERE id IN (SELECT id FROM users ORDER BY id DESC LIMIT 50)`)
+	mustExec(t, s, `DELETE FROM users WHERE id IN (SELECT id FROM users ORDER BY id DESC LIMIT 50)`)
 	check("deleting fifty")
-	exec(`DELETE FROM users WHERE full_name = 'Zoë Renamed'`)
+	mustExec(t, s, `DELETE FROM users WHERE full_name = 'Zoë Renamed'`)
 	check("deleting the last of a name")
-	exec(`TRUNCATE users CASCADE`)
+	mustExec(t, s, `TRUNCATE users CASCADE`)
 	check("a truncate")
 }
 
@@ -277,5 +265,13 @@ func TestSearchByNamesPlan(t *testing.T) {
 		if strings.Contains(plan, "Seq Scan on users") || !strings.Contains(next, "Scan using users_full_name_id_search_idx") {
 			t.Errorf("q=%s: the page is not read off the name index in order:\n%s", q, plan)
 		}
+	}
+}
+
+// mustExec runs a statement of a test's own on s.
+func mustExec(t *testing.T, s *models.Store, sql string, args ...any) {
+	t.Helper()
+	if err := s.GormDB().Exec(sql, args...).Error; err != nil {
+		t.Fatal(err)
 	}
 }
