@@ -66,7 +66,12 @@ func (l *listing) byNames(limit int) (ids *gorm.DB, ok bool, err error) {
 
 	var parts []*gorm.DB
 	if len(held) > 0 {
-		parts = append(parts, l.ordered(l.keyset(l.filtered().Where("full_name IN ?", held))).Select("id, full_name").Limit(limit))
+		// Everyone with such a name matches every word, so the words are not
+		// tested again: with them, a prepared statement's generic plan (pgx
+		// prepares, and PostgreSQL plans the sixth run alike for any values)
+		// fetched every match through the trigram index and sorted them,
+		// 80–680 ms for "Rao Ana" at 10,000,000 users.
+		parts = append(parts, l.ordered(l.keyset(l.where(nil).Where("full_name IN ?", held))).Select("id, full_name").Limit(limit))
 	}
 	if len(candidates) > 0 {
 		parts = append(parts, l.ordered(l.keyset(l.filtered().Where("id IN ?", candidates))).Select("id, full_name").Limit(limit))

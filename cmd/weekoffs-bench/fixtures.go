@@ -46,12 +46,14 @@ func newFixtures(ctx context.Context, o options, srv *server, dbURL string, logf
 	// employee): its members' changes take the guard's path, which the
 	// coverage runs measure on their own, and a write spread over everyone
 	// measures the plain path against the control's.
-	if fx.coverage, err = coverageFixtures(ctx, dbURL, now); err != nil {
-		return nil, err
-	}
-	guarded, err := guardedMembers(ctx, dbURL, fx.coverage.teamID)
-	if err != nil {
-		return nil, err
+	guarded := map[string]bool{}
+	if o.teams {
+		if fx.coverage, err = coverageFixtures(ctx, dbURL, now); err != nil {
+			return nil, err
+		}
+		if guarded, err = guardedMembers(ctx, dbURL, fx.coverage.teamID); err != nil {
+			return nil, err
+		}
 	}
 	for i := range tokenUsers {
 		n := 1 + i*(o.users-2)/tokenUsers
