@@ -92,18 +92,30 @@ END
 $$;
 -- +goose StatementEnd
 
--- A rename or a new email, row by row: the trigger names its columns, which
--- a statement trigger with transition tables may not, and so most updates
--- (every week-off change) never call it.
+-- Renames and new emails. A statement trigger, not one for each row: an
+-- import that renames 50,000 users took 34 s with a trigger for each row
+-- (four statements a rename), 14 s before the trigger. Every UPDATE of users
+-- calls it (a trigger that names its columns may not read transition
+-- tables), and for most (a week-off change) it finds nothing to do.
 -- +goose StatementBegin
 CREATE FUNCTION search_follow_users_update() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    renamed_from text[];
+    renamed_to   text[];
 BEGIN
-    IF NEW.email IS DISTINCT FROM OLD.email THEN
-        UPDATE search_emails SET folded = users_search_fold(NEW.email) WHERE user_id = NEW.id;
-    END IF;
-    IF NEW.full_name IS DISTINCT FROM OLD.full_name THEN
-        PERFORM search_hold_names(ARRAY[NEW.full_name]);
-        PERFORM search_drop_unused_names(ARRAY[OLD.full_name]);
+    WITH changed AS MATERIALIZED (
+        SELECT n.id, n.email, o.email AS old_email, n.full_name, o.full_name AS old_name
+          FROM new_rows n JOIN old_rows o ON o.id = n.id
+         WHERE n.email <> o.email OR n.full_name <> o.full_name
+    ), emails AS (
+        UPDATE search_emails e SET folded = users_search_fold(c.email)
+          FROM changed c WHERE e.user_id = c.id AND c.email <> c.old_email
+    )
+    SELECT array_agg(DISTINCT old_name), array_agg(DISTINCT full_name) INTO renamed_from, renamed_to
+      FROM changed WHERE full_name <> old_name;
+    IF renamed_to IS NOT NULL THEN
+        PERFORM search_hold_names(renamed_to);
+        PERFORM search_drop_unused_names(renamed_from);
     END IF;
     RETURN NULL;
 END
@@ -123,9 +135,8 @@ CREATE TRIGGER search_follow_insert AFTER INSERT ON users
     REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION search_follow_users_insert();
 CREATE TRIGGER search_follow_delete AFTER DELETE ON users
     REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION search_follow_users_delete();
-CREATE TRIGGER search_follow_update AFTER UPDATE OF full_name, email ON users
-    FOR EACH ROW WHEN (OLD.full_name IS DISTINCT FROM NEW.full_name OR OLD.email IS DISTINCT FROM NEW.email)
-    EXECUTE FUNCTION search_follow_users_update();
+CREATE TRIGGER search_follow_update AFTER UPDATE ON users
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION search_follow_users_update();
 CREATE TRIGGER search_follow_truncate AFTER TRUNCATE ON users
     FOR EACH STATEMENT EXECUTE FUNCTION search_follow_users_truncate();
 
