@@ -170,9 +170,12 @@ func (l *listing) searchRows(page *gorm.DB) (*gorm.DB, *int64, error) {
 			return l.ordered(l.db.Model(&User{}).Where("id IN ?", ids)), total, nil
 		}
 	}
-	if ids, ok, err := l.byNames(l.f.Limit + 1); err != nil || ok {
-		l.byName = ok
-		return l.ordered(l.db.Model(&User{}).Where("id IN (?)", ids)), nil, err
+	ids, byName, err := l.byNames(l.f.Limit + 1)
+	if err != nil {
+		return nil, nil, err
+	}
+	if l.byName = byName; byName {
+		return l.ordered(l.db.Model(&User{}).Where("id IN (?)", ids)), nil, nil
 	}
 	return l.ordered(l.db.Model(&User{}).Where("id IN (?)", page.Select("id"))), nil, nil
 }
