@@ -242,10 +242,17 @@ func loadFileRows(ctx context.Context, tx pgx.Tx, all []ImportRow, weekoffsMax i
 // they differ from the rules in force for the user on the row's date (with
 // the team the row gives): the user's own schedule's if they follow one
 // then, else their team's or the organisation's, worked out once per team
-// and date, as a million users share a few.
+// and date, as a million users share a few. todays_days are the days a row
+// puts in force today (NULL: none), which the user's own insert or update
+// writes (importTodaysDays).
+//
+// The organisation's date is read once (clock): org_today() reads the
+// organisation's row, and as a function with a subquery PostgreSQL does
+// not inline it, so called for each row it cost about 4 us a call.
 const importPlanSQL = `
 CREATE TEMPORARY TABLE import_plan ON COMMIT DROP AS
-WITH joined AS (
+WITH clock AS MATERIALIZED (SELECT org_today() AS today),
+joined AS (
     SELECT r.*, u.id AS user_id, u.full_name AS old_name, u.role AS old_role, u.is_active AS old_active,
            u.team_id AS old_team, COALESCE(u.weekoffs, '{}') AS old_weekoffs,
            (r.team IS NOT NULL AND r.team <> '' AND t.id IS NULL) AS unknown_team,
@@ -266,11 +273,11 @@ WITH joined AS (
 ), based AS (
     SELECT j.*, COALESCE(CASE
              WHEN j.user_id IS NULL THEN sh.rules
-             WHEN j.effective_from = org_today() AND j.source = 'user' THEN j.rules_today
-             WHEN j.effective_from = org_today() THEN sh.rules
+             WHEN j.effective_from = clock.today AND j.source = 'user' THEN j.rules_today
+             WHEN j.effective_from = clock.today THEN sh.rules
              ELSE (SELECT f.rules FROM schedule_in_force(j.user_id, j.team_id, j.effective_from) f)
            END, '[]') AS rules_before
-      FROM parsed j
+      FROM parsed j CROSS JOIN clock
       LEFT JOIN shared sh ON sh.team_id IS NOT DISTINCT FROM j.team_id AND sh.effective_from = j.effective_from
      WHERE j.rules IS NOT NULL
     UNION ALL
@@ -288,8 +295,10 @@ SELECT b.*,
         OR (b.role IS NOT NULL AND b.role <> b.old_role)
         OR (b.is_active IS NOT NULL AND b.is_active <> b.old_active)
         OR (b.team IS NOT NULL AND b.team_id IS DISTINCT FROM b.old_team)
-        OR b.schedule_change) AS changes
-  FROM planned b`
+        OR b.schedule_change) AS changes,
+       CASE WHEN b.schedule_change AND b.effective_from = clock.today
+            THEN ARRAY(SELECT e.r ->> 'day' FROM jsonb_array_elements(b.rules) WITH ORDINALITY AS e (r, n) ORDER BY n) END AS todays_days
+  FROM planned b, clock`
 
 // importProblemsSQL finds the problems of the planned rows that need the
 // database: unknown teams, new users without a name, and a file that would

@@ -13,13 +13,15 @@ import (
 const (
 	// importCreateSQL adds the new users, without a password, and notes
 	// their ids in the plan. Those given days from today have them in force
-	// at once (importTodaysDays), written with the row rather than by a
-	// second write of it.
+	// at once (the plan's todays_days, as state_days reads the state
+	// importStateSQL writes for them), written with the row: a second write
+	// of every row (each one non-HOT, with all the user's indexes) took a
+	// third of a 100,000-row apply.
 	importCreateSQL = `
 WITH created AS (
     INSERT INTO users (email, full_name, role, is_active, team_id, password_hash, weekoffs)
     SELECT email, full_name, COALESCE(role, 'employee'), COALESCE(is_active, true), team_id, NULL,
-           COALESCE(` + importTodaysDays + `, '{}')
+           COALESCE(todays_days, '{}')
       FROM import_plan WHERE user_id IS NULL AND row > $1 AND row <= $2
      ORDER BY row
     RETURNING id, email
@@ -32,7 +34,7 @@ UPDATE import_plan p SET user_id = created.id, old_weekoffs = '{}' FROM created 
 	importUpdateSQL = `
 UPDATE users u SET full_name = COALESCE(p.full_name, u.full_name), role = COALESCE(p.role, u.role),
        is_active = COALESCE(p.is_active, u.is_active), team_id = p.team_id,
-       weekoffs = COALESCE(` + importTodaysDays + `, u.weekoffs),
+       weekoffs = COALESCE(p.todays_days, u.weekoffs),
        version = u.version + 1, updated_at = now()
   FROM import_plan p
  WHERE u.id = p.user_id AND p.changes AND p.row > $1 AND p.row <= $2`
@@ -58,7 +60,7 @@ SELECT p.user_id, $3::bigint, $4::text, 'schedule',
 	// the same date; one that starts later is applied on its date.
 	importScheduleSQL = `
 INSERT INTO schedules AS s (scope, user_id, rules, inherit, effective_from, applied, created_by)
-SELECT 'user', user_id, rules, false, effective_from, effective_from <= org_today(), $3::bigint
+SELECT 'user', user_id, rules, false, effective_from, effective_from <= (SELECT org_today()), $3::bigint
   FROM import_plan WHERE schedule_change AND row > $1 AND row <= $2
 ON CONFLICT (user_id, effective_from) WHERE user_id IS NOT NULL
 DO UPDATE SET rules = EXCLUDED.rules, inherit = false, applied = EXCLUDED.applied,
@@ -73,21 +75,13 @@ SELECT p.user_id, $3::bigint, $4::text, 'weekoffs', to_jsonb(p.old_weekoffs), to
  WHERE p.changes AND u.weekoffs IS DISTINCT FROM p.old_weekoffs AND p.row > $1 AND p.row <= $2`
 )
 
-// importTodaysDays is, for a row of import_plan (p, or unqualified), the
-// days in force from today that it gives its user (as state_days reads
-// the state importStateSQL writes for it); NULL for a row that gives none
-// from today. Writing them with the user's own insert or update spares the
-// second write of every row (each one non-HOT, with all the user's
-// indexes), which took a third of a 100,000-row apply.
-const importTodaysDays = `CASE WHEN schedule_change AND effective_from = org_today() THEN state_days(json_build_object('rules', rules)) END`
-
 // importStateSQL writes the schedule state of the users whose state the
 // import knows without resolving it user by user (schedule_state, a
 // plpgsql call each, was 1 ms a user on a loaded machine): users given
 // their own days from today have those in force, until their next own
 // change (a team's or the organisation's cannot reach them meanwhile); new
 // users without days of their own have their team's state, worked out once
-// a team. The first have their users.weekoffs already (importTodaysDays);
+// a team. The first have their users.weekoffs already (todays_days);
 // it writes the others' as refreshStateSQL does.
 const importStateSQL = `
 WITH clock AS MATERIALIZED (SELECT org_today() AS today),
@@ -120,7 +114,7 @@ UPDATE users u SET weekoffs = state_days(followers.state) FROM followers
 // 150,000 users with a scan of the plan.
 var importRefreshSQL = fmt.Sprintf(refreshStateSQL, `u.id = ANY (ARRAY(SELECT user_id FROM import_plan
     WHERE (changes AND (schedule_change OR team_id IS DISTINCT FROM old_team) OR old_name IS NULL AND schedule_change)
-      AND NOT (schedule_change AND effective_from = org_today()) AND row > $1 AND row <= $2))`)
+      AND todays_days IS NULL AND row > $1 AND row <= $2))`)
 
 // applyImport runs the steps over the plan, a chunk of rows at a time, in
 // the caller's transaction.
