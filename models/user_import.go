@@ -244,7 +244,7 @@ func loadFileRows(ctx context.Context, tx pgx.Tx, all []ImportRow, weekoffsMax i
 // then, else their team's or the organisation's, worked out once per team
 // and date, as a million users share a few. todays_days are the days a row
 // puts in force today (NULL: none), which the user's own insert or update
-// writes (importTodaysDays).
+// writes (importCreateSQL, importUpdateSQL).
 //
 // The organisation's date is read once (clock): org_today() reads the
 // organisation's row, and as a function with a subquery PostgreSQL does
