@@ -4,12 +4,13 @@
 -- PL/pgSQL plans a statement once a session and keeps the plan, and the
 -- plan is made for the transition tables of the first call: on a pooled
 -- connection that is most often a one-row write, estimated at one row a
--- side, so the join became a nested loop. A bulk change's batch of 5,000
--- users on such a connection compared 25,000,000 pairs in the trigger,
--- 6.3 s of a batch that takes 1 s without it; a million users took 300 s
--- where they had taken 90. The rows are paired here by grouping them on
--- the user's id, which is linear however it was planned: a sort or a hash,
--- never a comparison of every row with every other.
+-- side, so the join became a nested loop. An UPDATE of 5,000 users on such
+-- a connection compared 25,000,000 pairs in the trigger, 6.3 s, where the
+-- same UPDATE as a connection's first statement took 1 s; a bulk change of
+-- a million users took 256 s, against 153 s with the grouping below
+-- (docs/PERFORMANCE.md, migration 00020). The rows are paired here by
+-- grouping them on the user's id, which is linear however it was planned:
+-- a sort or a hash, never a comparison of every row with every other.
 -- +goose StatementBegin
 CREATE OR REPLACE FUNCTION search_follow_users_update() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
