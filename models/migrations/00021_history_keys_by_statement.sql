@@ -3,8 +3,8 @@
 -- schedule who made it. These were foreign keys, which PostgreSQL checks
 -- row by row, each check a query of its own: a change of schedule writes a
 -- schedule and two history rows, so a bulk change of 1,000,000 users ran
--- 5,000,000 checks of user_id and actor_id alone (docs/PERFORMANCE.md,
--- migration 00021). They proved nothing: every statement that writes these
+-- 5,000,000 checks of these three keys (docs/PERFORMANCE.md, migration
+-- 00021). They proved nothing: every statement that writes these
 -- rows has locked or updated the user's row first, in its own transaction,
 -- and no route deletes a user. What the keys did when an operator deletes
 -- users, the triggers below do, once a statement instead of once a row: a
