@@ -88,6 +88,8 @@ func controlMain(args []string) error {
 	mux.HandleFunc("GET /health", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusOK) })
 	mux.HandleFunc("GET /me", ctl.getMe)
 	mux.HandleFunc("PUT /me/weekoffs", ctl.putMyWeekoffs)
+	mux.HandleFunc("GET /floor/me", ctl.floorGetMe)
+	mux.HandleFunc("PUT /floor/me/weekoffs", ctl.floorPutMyWeekoffs)
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err

@@ -48,6 +48,7 @@ func loadAll(ctx context.Context, o options, srv *server, ctl *control, fx *fixt
 	for range o.rounds {
 		eps = append(eps,
 			endpoint{"control GET /me", o.connections, ctl.cmd.Process.Pid, rotating(http.MethodGet, ctl.base+"/me", fx.userTokens, nil, gzip)},
+			endpoint{"floor GET /me", o.connections, ctl.cmd.Process.Pid, rotating(http.MethodGet, ctl.base+"/floor/me", fx.userTokens, nil, gzip)},
 			endpoint{"GET /me", o.connections, pid, rotating(http.MethodGet, srv.base+"/me", fx.userTokens, nil, gzip)})
 	}
 	eps = append(eps, endpoint{"GET /me (identity)", o.connections, pid, rotating(http.MethodGet, srv.base+"/me", fx.userTokens, nil, identity)})
@@ -60,10 +61,12 @@ func loadAll(ctx context.Context, o options, srv *server, ctl *control, fx *fixt
 		tokens []string
 	}{{"PUT /me/weekoffs (2000 users)", fx.userTokens}, {"PUT /me/weekoffs (one user)", fx.userTokens[:1]}} {
 		ctlPut := rotating(http.MethodPut, ctl.base+"/me/weekoffs", w.tokens, weekoffBodies, gzip)
+		floorPut := rotating(http.MethodPut, ctl.base+"/floor/me/weekoffs", w.tokens, weekoffBodies, gzip)
 		put := rotating(http.MethodPut, srv.base+"/me/weekoffs", w.tokens, weekoffBodies, gzip)
 		for range o.rounds {
 			eps = append(eps,
 				endpoint{"control " + w.name, o.connections, ctl.cmd.Process.Pid, ctlPut},
+				endpoint{"floor " + w.name, o.connections, ctl.cmd.Process.Pid, floorPut},
 				endpoint{w.name, o.connections, pid, put})
 		}
 	}
@@ -224,25 +227,38 @@ var compared = []struct {
 }
 
 // printRatio compares weekoffs with the control, run for run at the same
-// connections, as the ratio of their mean rates.
+// connections, as the ratio of their mean rates; and the floor (the
+// control's way of serving over the contract's data, control_floor.go) with
+// both: what the data costs, and what is left to win in the server.
 func printRatio(w io.Writer, o options, rows []row) {
 	for _, c := range compared {
-		var me, ctl float64
-		var nMe, nCtl int
-		for _, r := range rows {
-			switch {
-			case r.name == c.name && r.conns == o.connections:
-				me, nMe = me+r.rate, nMe+1
-			case r.name == "control "+c.name:
-				ctl, nCtl = ctl+r.rate, nCtl+1
-			}
-		}
-		if nMe == 0 || nCtl == 0 {
+		me := meanRate(rows, c.name, o.connections)
+		ctl := meanRate(rows, "control "+c.name, o.connections)
+		if me == 0 || ctl == 0 {
 			continue
 		}
-		me, ctl = me/float64(nMe), ctl/float64(nCtl)
-		fmt.Fprintf(w, "%s: weekoffs %.0f req/s, control %.0f req/s: ratio %.2f (target ≥ %.2f)\n", c.name, me, ctl, me/ctl, c.target)
+		fmt.Fprintf(w, "%s: weekoffs %.0f req/s, control %.0f req/s: ratio %.2f (target ≥ %.2f)", c.name, me, ctl, me/ctl, c.target)
+		if floor := meanRate(rows, "floor "+c.name, o.connections); floor > 0 {
+			fmt.Fprintf(w, "; floor %.0f req/s: %.2f of the control, weekoffs %.2f of the floor", floor, floor/ctl, me/floor)
+		}
+		fmt.Fprintln(w)
 	}
+}
+
+// meanRate is the mean rate of the rows of that name at conns connections,
+// 0 when there are none.
+func meanRate(rows []row, name string, conns int) float64 {
+	var sum float64
+	var n int
+	for _, r := range rows {
+		if r.name == name && r.conns == conns {
+			sum, n = sum+r.rate, n+1
+		}
+	}
+	if n == 0 {
+		return 0
+	}
+	return sum / float64(n)
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000) }

@@ -4,7 +4,9 @@
 // throughput, latency, errors and the server's peak memory. It also loads a
 // control, a bare net/http + pgxpool server doing the same work as GET /me
 // and PUT /me/weekoffs (a bare UPDATE … RETURNING), alternately with
-// weekoffs, and prints weekoffs' throughput on each as a ratio of it.
+// weekoffs, and prints weekoffs' throughput on each as a ratio of it; and the
+// control's floor routes, which serve the contract's data the same bare way
+// (control_floor.go).
 //
 // All traffic goes to 127.0.0.1; every load run is bounded in time.
 package main
