@@ -131,27 +131,35 @@ func (ctl controlHandlers) getMe(w http.ResponseWriter, r *http.Request) {
 // putMyWeekoffs is the bare write: one UPDATE … RETURNING of the user's row,
 // without a transaction, a version check, a schedule or a history row.
 func (ctl controlHandlers) putMyWeekoffs(w http.ResponseWriter, r *http.Request) {
-	email, ok := ctl.subject(r)
+	email, days, ok := ctl.weekoffsPut(w, r)
 	if !ok {
-		http.Error(w, `{"detail":"Not authenticated"}`, http.StatusUnauthorized)
-		return
-	}
-	var body struct {
-		Weekoffs []string `json:"weekoffs"`
-	}
-	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
-		http.Error(w, `{"detail":"Bad request"}`, http.StatusUnprocessableEntity)
-		return
-	}
-	days, ok := controlWeekdays(body.Weekoffs)
-	if !ok {
-		http.Error(w, `{"detail":"Bad weekoffs"}`, http.StatusUnprocessableEntity)
 		return
 	}
 	u, err := scanControlUser(ctl.pool.QueryRow(r.Context(),
 		"UPDATE users SET weekoffs = $1, updated_at = now(), version = version + 1 WHERE email = $2 AND is_active RETURNING "+controlUserColumns,
 		days, email))
 	writeControlUser(w, u, err)
+}
+
+// weekoffsPut reads a PUT /me/weekoffs: the token's email and the days in
+// week order; when ok is false, it has answered the request.
+func (ctl controlHandlers) weekoffsPut(w http.ResponseWriter, r *http.Request) (email string, days []string, ok bool) {
+	if email, ok = ctl.subject(r); !ok {
+		http.Error(w, `{"detail":"Not authenticated"}`, http.StatusUnauthorized)
+		return "", nil, false
+	}
+	var body struct {
+		Weekoffs []string `json:"weekoffs"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
+		http.Error(w, `{"detail":"Bad request"}`, http.StatusUnprocessableEntity)
+		return "", nil, false
+	}
+	if days, ok = controlWeekdays(body.Weekoffs); !ok {
+		http.Error(w, `{"detail":"Bad weekoffs"}`, http.StatusUnprocessableEntity)
+		return "", nil, false
+	}
+	return email, days, true
 }
 
 // subject checks the bearer token and returns the email it names.

@@ -64,21 +64,8 @@ func (ctl controlHandlers) floorGetMe(w http.ResponseWriter, r *http.Request) {
 }
 
 func (ctl controlHandlers) floorPutMyWeekoffs(w http.ResponseWriter, r *http.Request) {
-	email, ok := ctl.subject(r)
+	email, days, ok := ctl.weekoffsPut(w, r)
 	if !ok {
-		http.Error(w, `{"detail":"Not authenticated"}`, http.StatusUnauthorized)
-		return
-	}
-	var body struct {
-		Weekoffs []string `json:"weekoffs"`
-	}
-	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
-		http.Error(w, `{"detail":"Bad request"}`, http.StatusUnprocessableEntity)
-		return
-	}
-	days, ok := controlWeekdays(body.Weekoffs)
-	if !ok {
-		http.Error(w, `{"detail":"Bad weekoffs"}`, http.StatusUnprocessableEntity)
 		return
 	}
 	type rule struct {
